@@ -1,0 +1,329 @@
+/**
+ * The discrete-event simulation of one topology. Pure TypeScript: virtual time and a seeded random stream
+ * per node are its only sources of change, so the same topology and seed give the same run — the same
+ * trace digest — in Node, in a worker and in tests.
+ *
+ * Every hop is an event: a node that sends a message schedules its delivery at the current virtual time,
+ * and events at equal times run in the order they were scheduled. Patterns (one file each, registered in
+ * `patterns/index.ts`) see the run only through their `NodeContext`.
+ *
+ * @example
+ * const sim = new Simulation(topology, { seed: 7 });
+ * sim.run({ until: 60_000 });
+ * const report = buildReport(sim);
+ */
+import { configWithDefaults, getCatalogEntry, type PortSpec } from '../model/catalog';
+import type { DeadLetterReason, Message } from '../model/message';
+import { simulationSchema, type SimulationSettings, type Topology } from '../model/topology';
+import { NodeContextImpl } from './NodeContext';
+import { Counter, Metrics } from './metrics';
+import type { EdgeHandle, NodeBehavior, NodeView, PatternDefinition } from './pattern';
+import { PATTERNS } from './patterns/index';
+import { Rng } from './rng';
+import { EventType, Scheduler, type EventRecord } from './Scheduler';
+import { Outcome, Trace, type TraceOptions } from './trace';
+
+/** Options of a run; each overrides the topology's `simulation` settings. */
+export interface SimulationOptions {
+  seed?: number;
+  until?: number;
+  maxHops?: number;
+  trace?: Partial<TraceOptions>;
+  /** Pattern registry (tests may pass their own). */
+  patterns?: ReadonlyMap<string, PatternDefinition>;
+}
+
+/** Limits of one `run` call; the first reached ends it. */
+export interface RunLimits {
+  /** Virtual time to run to (inclusive). Default: the settings' `until`. */
+  until?: number;
+  /** Most events to process in this call. */
+  maxEvents?: number;
+  /** Stop once this many messages have completed in total. */
+  untilCompleted?: number;
+}
+
+/** Where a run stands. */
+export interface RunStatus {
+  now: number;
+  /** Events processed by this call. */
+  events: number;
+  /** True when no event is left before the end time. */
+  finished: boolean;
+}
+
+/** A node at run time. */
+export interface NodeRuntime {
+  readonly index: number;
+  readonly id: string;
+  readonly kind: string;
+  readonly label: string;
+  readonly behavior: NodeBehavior;
+  readonly ctx: NodeContextImpl;
+  /** Output port id → edges leaving it. */
+  readonly out: Map<string, EdgeHandle[]>;
+  /** Output port id → role. */
+  readonly roles: Map<string, PortSpec['role']>;
+  /** Indices of nodes with an edge into this one. */
+  readonly upstream: number[];
+}
+
+/** An edge at run time. */
+export interface EdgeRuntime extends EdgeHandle {
+  readonly source: number;
+  readonly sourcePort: string;
+}
+
+export class Simulation {
+  readonly settings: SimulationSettings;
+  readonly nodes: NodeRuntime[] = [];
+  readonly edges: EdgeRuntime[] = [];
+  readonly metrics: Metrics;
+  readonly trace: Trace;
+  /** Virtual time of the event being (or last) processed. */
+  now = 0;
+  /** Events processed since the start. */
+  events = 0;
+  private readonly sched = new Scheduler();
+  private readonly pending: Int32Array;
+  private readonly readyPending: Uint8Array;
+  private readonly nodeIndex = new Map<string, number>();
+  private nextSeq = 1;
+  private stopRequested = false;
+
+  /** Builds the run of a validated topology (see `validateTopology`) and starts every node at time 0. */
+  constructor(
+    readonly topology: Topology,
+    options: SimulationOptions = {},
+  ) {
+    const base = simulationSchema.parse(topology.simulation ?? {});
+    this.settings = {
+      seed: options.seed ?? base.seed,
+      until: options.until ?? base.until,
+      maxHops: options.maxHops ?? base.maxHops,
+      trace: { ...base.trace, ...options.trace },
+    };
+    const registry = options.patterns ?? PATTERNS;
+    const n = topology.nodes.length;
+    this.metrics = new Metrics(n, topology.edges.length);
+    this.trace = new Trace(this.settings.trace);
+    this.pending = new Int32Array(n);
+    this.readyPending = new Uint8Array(n);
+    topology.nodes.forEach((node, i) => this.nodeIndex.set(node.id, i));
+
+    const outs = topology.nodes.map(() => new Map<string, EdgeHandle[]>());
+    const ups = topology.nodes.map(() => new Set<number>());
+    topology.edges.forEach((e, i) => {
+      const source = this.nodeIndex.get(e.source)!;
+      const target = this.nodeIndex.get(e.target)!;
+      const sEntry = getCatalogEntry(topology.nodes[source].kind);
+      const config = sEntry?.edgeConfig ? sEntry.edgeConfig.parse(e.config ?? {}) : {};
+      const edge: EdgeRuntime = {
+        index: i,
+        id: e.id,
+        source,
+        sourcePort: e.sourcePort ?? 'out',
+        target,
+        targetPort: e.targetPort ?? 'in',
+        config,
+      };
+      this.edges.push(edge);
+      const list = outs[source].get(edge.sourcePort) ?? [];
+      list.push(edge);
+      outs[source].set(edge.sourcePort, list);
+      ups[target].add(source);
+    });
+
+    topology.nodes.forEach((node, i) => {
+      const entry = getCatalogEntry(node.kind);
+      const def = registry.get(node.kind);
+      if (!entry || !def) throw new Error(`node "${node.id}": no pattern implements kind "${node.kind}"`);
+      const config = configWithDefaults(entry, node.config);
+      const roles = new Map(entry.outputs(config).map((p) => [p.id, p.role] as const));
+      const ctx = new NodeContextImpl(this, i, node.id, node.kind, config, Rng.forStream(this.settings.seed, node.id));
+      const runtime: NodeRuntime = {
+        index: i,
+        id: node.id,
+        kind: node.kind,
+        label: node.label ?? node.id,
+        behavior: null as unknown as NodeBehavior,
+        ctx,
+        out: outs[i],
+        roles,
+        upstream: [...ups[i]],
+      };
+      this.nodes.push(runtime);
+    });
+    // behaviours are made once every node exists, so that a pattern may look at its neighbours
+    for (const node of this.nodes) (node as { behavior: NodeBehavior }).behavior = registry.get(node.kind)!.create(node.ctx as never);
+    for (const node of this.nodes) node.behavior.start?.();
+  }
+
+  /** The index of a node by id, or -1. */
+  indexOf(nodeId: string): number {
+    return this.nodeIndex.get(nodeId) ?? -1;
+  }
+
+  /** Time of the next pending event, or Infinity. */
+  nextEventTime(): number {
+    return this.sched.peekTime();
+  }
+
+  /** Pending events. */
+  get pendingEvents(): number {
+    return this.sched.size;
+  }
+
+  /** Processes events until a limit is reached; advances the clock to `until` when it runs out of events. */
+  run(limits: RunLimits = {}): RunStatus {
+    const until = Math.min(limits.until ?? this.settings.until, this.settings.until);
+    const maxEvents = limits.maxEvents ?? Infinity;
+    const untilCompleted = limits.untilCompleted ?? Infinity;
+    const sched = this.sched;
+    const metrics = this.metrics;
+    this.stopRequested = false;
+    let n = 0;
+    while (n < maxEvents && !this.stopRequested && metrics.completed < untilCompleted) {
+      if (sched.peekTime() > until) {
+        if (until > this.now) this.now = until;
+        break;
+      }
+      const ev = sched.pop()!;
+      this.now = ev.time;
+      this.dispatch(ev);
+      sched.release(ev);
+      n++;
+    }
+    this.events += n;
+    return { now: this.now, events: n, finished: this.finished };
+  }
+
+  /** Processes one event; returns false when there was none before the end time. */
+  step(): boolean {
+    if (this.sched.peekTime() > this.settings.until) return false;
+    return this.run({ maxEvents: 1 }).events === 1;
+  }
+
+  /** True when nothing is left to do before the end time. */
+  get finished(): boolean {
+    return this.sched.peekTime() > this.settings.until;
+  }
+
+  /** Asks a running `run` call to return after the current event (for pausing from a callback). */
+  requestStop(): void {
+    this.stopRequested = true;
+  }
+
+  /** Runs an operator action on a node (`reprocess`, `list`, …). */
+  action(nodeId: string, name: string, args: Record<string, unknown> = {}): unknown {
+    const i = this.indexOf(nodeId);
+    if (i < 0) throw new Error(`no node "${nodeId}"`);
+    const b = this.nodes[i].behavior;
+    if (!b.action) throw new Error(`node "${nodeId}" (${this.nodes[i].kind}) has no actions`);
+    return b.action(name, args);
+  }
+
+  /** What each node shows beyond metrics (state words, figures). */
+  views(): (NodeView | null)[] {
+    return this.nodes.map((n) => n.behavior.view?.() ?? null);
+  }
+
+  /**
+   * Messages held anywhere: by nodes (queued, in service, stored) and in transit between them. Computed
+   * independently of the totals, so tests can check that no message is lost or made up.
+   */
+  heldMessages(): { byNodes: number; inTransit: number; stored: number } {
+    let byNodes = 0;
+    let stored = 0;
+    for (const n of this.nodes) {
+      const h = n.behavior.held?.() ?? 0;
+      if (n.kind === 'dead-letter') stored += h;
+      else byNodes += h;
+    }
+    let inTransit = 0;
+    this.sched.forEach((r) => {
+      if ((r.type === EventType.Deliver || r.type === EventType.Nack) && r.msg) inTransit++;
+    });
+    return { byNodes, inTransit, stored };
+  }
+
+  // ---------------------------------------------------------------- used by NodeContextImpl
+
+  /** @internal */
+  newSeq(): number {
+    return this.nextSeq++;
+  }
+
+  /** @internal */
+  schedule(time: number, type: EventType, node: number, arg: number, msg: Message | null, data: unknown): void {
+    this.sched.schedule(time, type, node, arg, msg, data);
+  }
+
+  /** @internal Records that `m` leaves node `node` now. */
+  leave(node: number, m: Message, outcome: Outcome, port: string | null, reason: DeadLetterReason | null, edge: number): void {
+    this.metrics.latency[node].record(this.now - m.arrivedAt);
+    this.trace.record(m, node, this.now, outcome, port, reason, edge);
+  }
+
+  /** @internal */
+  sendOver(node: number, edge: EdgeRuntime, m: Message, reason: DeadLetterReason | null): void {
+    const failure = this.nodes[node].roles.get(edge.sourcePort) === 'failure';
+    this.leave(node, m, failure ? Outcome.FailedOver : Outcome.Forwarded, edge.sourcePort, failure ? reason : null, edge.index);
+    this.metrics.add(node, Counter.Emitted);
+    this.metrics.edgeMessages[edge.index]++;
+    this.pending[edge.target]++;
+    this.sched.schedule(this.now, EventType.Deliver, edge.target, edge.index, m, edge.targetPort);
+  }
+
+  /** @internal Sends a message to a node's `in` port without an edge (reprocessing). */
+  deliverDirect(target: number, m: Message): void {
+    this.pending[target]++;
+    this.sched.schedule(this.now, EventType.Deliver, target, -1, m, 'in');
+  }
+
+  /** @internal */
+  pendingInbound(node: number): number {
+    return this.pending[node];
+  }
+
+  /** @internal */
+  notifyUpstream(node: number): void {
+    for (const u of this.nodes[node].upstream) {
+      if (this.readyPending[u]) continue;
+      this.readyPending[u] = 1;
+      this.sched.schedule(this.now, EventType.Ready, u, 0, null, null);
+    }
+  }
+
+  private dispatch(ev: EventRecord): void {
+    const node = this.nodes[ev.node];
+    switch (ev.type) {
+      case EventType.Deliver: {
+        const m = ev.msg!;
+        this.pending[ev.node]--;
+        m.hops++;
+        m.arrivedAt = this.now;
+        m.attempt = 0;
+        this.metrics.add(ev.node, Counter.Received);
+        if (m.hops > this.settings.maxHops) node.ctx.deadLetter(m, 'hop-limit', `more than ${this.settings.maxHops} hops`);
+        else if (m.expiresAt !== null && this.now > m.expiresAt) node.ctx.deadLetter(m, 'expired');
+        else node.behavior.onMessage(m, ev.data as string);
+        break;
+      }
+      case EventType.Timer:
+        node.behavior.onTimer?.(ev.arg, ev.msg, ev.data);
+        break;
+      case EventType.Ready:
+        this.readyPending[ev.node] = 0;
+        node.behavior.onReady?.();
+        break;
+      case EventType.Nack: {
+        const m = ev.msg!;
+        m.arrivedAt = this.now;
+        if (node.behavior.onNack) node.behavior.onNack(m);
+        else node.ctx.deadLetter(m, 'error', 'returned to a node that cannot redeliver');
+        break;
+      }
+    }
+  }
+}

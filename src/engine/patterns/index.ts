@@ -1,0 +1,16 @@
+/**
+ * The registry of pattern behaviours, keyed by kind. Every kind in the catalog has exactly one entry here
+ * (a test checks both directions).
+ */
+import type { PatternDefinition } from '../pattern';
+import { deadLetter } from './deadLetter';
+import { pointToPoint } from './pointToPoint';
+import { producer } from './producer';
+import { publishSubscribe } from './publishSubscribe';
+import { serviceActivator } from './serviceActivator';
+import { sink } from './sink';
+
+const ALL: readonly PatternDefinition[] = [producer, serviceActivator, sink, pointToPoint, publishSubscribe, deadLetter];
+
+/** Pattern behaviours by kind. */
+export const PATTERNS: ReadonlyMap<string, PatternDefinition> = new Map(ALL.map((p) => [p.kind, p]));

@@ -1,0 +1,93 @@
+/**
+ * Producer: creates messages from a template at a rate, with Poisson, constant or burst arrivals, and an
+ * optional count limit. When its next hop has no room (a full channel that blocks), it holds the message
+ * and waits for `onReady`; arrivals resume once it could send.
+ */
+import type { z } from 'zod';
+import type { Message } from '../../model/message';
+import type { producerConfig } from '../../model/kinds/endpoints';
+import { Deque } from '../Deque';
+import type { NodeBehavior, NodeContext, PatternDefinition } from '../pattern';
+import { compileTemplate } from '../template';
+
+type Config = z.output<typeof producerConfig>;
+const ARRIVAL = 0;
+
+export const producer: PatternDefinition = {
+  kind: 'producer',
+  create(ctx: NodeContext<Config>): NodeBehavior {
+    const c = ctx.config;
+    const t = c.message;
+    const payload = compileTemplate(t.payload ?? {}, 'message.payload');
+    const headers = compileTemplate(t.headers ?? {}, 'message.headers');
+    const meanGap = 1000 / c.rate;
+    const limit = c.count ?? Infinity;
+    const blocked = new Deque<Message>();
+    let made = 0;
+    let waiting = false; // the arrival clock is stopped while messages are blocked
+
+    const gap = () => (c.arrival === 'poisson' ? -meanGap * Math.log(ctx.rng.nextOpen()) : meanGap);
+
+    const make = (): Message => {
+      made++;
+      const now = ctx.now();
+      return ctx.createMessage(
+        {
+          kind: t.kind,
+          type: t.type,
+          headers: headers.fill(ctx.rng, made, now) as Record<string, string>,
+          payload: payload.fill(ctx.rng, made, now),
+          ttl: t.ttl,
+          priority: t.priority,
+        },
+        true,
+      );
+    };
+
+    const out = () => ctx.outEdges('out');
+
+    const offer = (m: Message) => {
+      const edges = out();
+      if (edges.length && !ctx.hasRoom(edges[0])) blocked.push(m);
+      else ctx.emit('out', m);
+    };
+
+    const scheduleNext = () => {
+      if (made >= limit) return;
+      if (c.arrival === 'burst') ctx.schedule(c.burst.every, ARRIVAL);
+      else ctx.schedule(gap(), ARRIVAL);
+    };
+
+    const arrive = () => {
+      const n = c.arrival === 'burst' ? Math.min(c.burst.size, limit - made) : 1;
+      for (let i = 0; i < n; i++) offer(make());
+      if (blocked.length) waiting = true;
+      else scheduleNext();
+    };
+
+    return {
+      start() {
+        if (limit <= 0) return;
+        const first = c.arrival === 'poisson' ? gap() : 0;
+        ctx.schedule(c.startAt + first, ARRIVAL);
+      },
+      onMessage(msg) {
+        // producers have no input port; validation keeps edges away, but never lose a message
+        ctx.complete(msg);
+      },
+      onTimer() {
+        arrive();
+      },
+      onReady() {
+        const edges = out();
+        while (blocked.length && (!edges.length || ctx.hasRoom(edges[0]))) ctx.emit('out', blocked.shift()!);
+        if (waiting && !blocked.length) {
+          waiting = false;
+          scheduleNext();
+        }
+      },
+      held: () => blocked.length,
+      view: () => ({ figures: { made, blocked: blocked.length } }),
+    };
+  },
+};

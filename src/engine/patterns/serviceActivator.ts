@@ -1,0 +1,89 @@
+/**
+ * Service activator: `concurrency` workers each serve one message for a drawn service time; a call fails
+ * with probability `failureRate`. A failed call is retried after a backoff (the worker waits, as a thread
+ * in a retry loop does); when attempts run out the message goes to the error port, to dead letter, or is
+ * nacked back to the channel that delivered it. Messages that arrive while all workers are busy wait in
+ * the activator's own FIFO queue.
+ */
+import type { z } from 'zod';
+import type { Message } from '../../model/message';
+import type { serviceActivatorConfig } from '../../model/kinds/endpoints';
+import { Deque } from '../Deque';
+import { compileDistribution } from '../distributions';
+import type { NodeBehavior, NodeContext, PatternDefinition } from '../pattern';
+
+type Config = z.output<typeof serviceActivatorConfig>;
+const DONE = 0;
+const RETRY = 1;
+
+/** The backoff before retry number `attempt` (1 = first retry), with jitter drawn from `rng`. */
+export function backoffDelay(retry: Config['retry'], attempt: number, draw: number): number {
+  const base = retry.backoff === 'fixed' ? retry.delay : retry.delay * Math.pow(retry.multiplier, attempt - 1);
+  const capped = Math.min(base, retry.maxDelay);
+  // jitter spreads the delay over [capped·(1−j), capped]
+  return capped * (1 - retry.jitter * draw);
+}
+
+export const serviceActivator: PatternDefinition = {
+  kind: 'service-activator',
+  create(ctx: NodeContext<Config>): NodeBehavior {
+    const c = ctx.config;
+    const serviceTime = compileDistribution(c.serviceTime);
+    const queue = new Deque<Message>();
+    let busy = 0;
+    ctx.setCapacity(c.concurrency);
+
+    const begin = (m: Message) => {
+      m.attempt++;
+      ctx.schedule(serviceTime(ctx.rng), DONE, m);
+    };
+
+    const startNext = () => {
+      while (busy < c.concurrency && queue.length) {
+        busy++;
+        begin(queue.shift()!);
+      }
+      ctx.setQueueDepth(queue.length);
+      ctx.setBusy(busy);
+    };
+
+    const finish = () => {
+      busy--;
+      startNext();
+      ctx.notifyReady();
+    };
+
+    return {
+      onMessage(msg) {
+        queue.push(msg);
+        startNext();
+      },
+      onTimer(tag, msg) {
+        const m = msg!;
+        if (tag === RETRY) {
+          begin(m);
+          return;
+        }
+        if (!ctx.rng.chance(c.failureRate)) {
+          finish();
+          ctx.emit('out', m);
+          return;
+        }
+        ctx.countFailed();
+        if (m.attempt < c.retry.maxAttempts) {
+          ctx.countRetried();
+          ctx.schedule(backoffDelay(c.retry, m.attempt, ctx.rng.next()), RETRY, m);
+          return;
+        }
+        finish();
+        const detail = `failed after ${m.attempt} attempt${m.attempt === 1 ? '' : 's'}`;
+        if (c.onFailure === 'nack' && ctx.nack(m)) return;
+        if (c.onFailure === 'error') ctx.emit('error', m, 'error');
+        else ctx.deadLetter(m, 'error', detail);
+      },
+      isIdle: (pending) => busy + queue.length + pending < c.concurrency,
+      held: () => busy + queue.length,
+      view: () => ({ figures: { busy, queued: queue.length } }),
+    };
+  },
+};

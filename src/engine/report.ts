@@ -1,0 +1,44 @@
+/**
+ * The run report: what the headless runner prints as JSON (documented in docs/topology-format.md,
+ * "Runner report"), and what the studio shows at the end of a run.
+ *
+ * @example
+ * const sim = new Simulation(topology);
+ * sim.run();
+ * console.log(JSON.stringify(buildReport(sim), null, 2));
+ */
+import type { NodeReport, TotalsReport } from './metrics';
+import type { Simulation } from './Simulation';
+
+/** The report of a run. */
+export interface RunReport {
+  topology: string;
+  seed: number;
+  until: number;
+  /** Virtual time reached. */
+  now: number;
+  events: number;
+  nodes: Record<string, NodeReport>;
+  edges: Record<string, { messages: number }>;
+  totals: TotalsReport;
+  traceDigest: string;
+}
+
+/** Builds the report of a simulation as it stands. */
+export function buildReport(sim: Simulation): RunReport {
+  const nodes: Record<string, NodeReport> = {};
+  for (const n of sim.nodes) nodes[n.id] = sim.metrics.nodeReport(n.index, n.kind, sim.now);
+  const edges: Record<string, { messages: number }> = {};
+  for (const e of sim.edges) edges[e.id] = { messages: sim.metrics.edgeMessages[e.index] };
+  return {
+    topology: sim.topology.name,
+    seed: sim.settings.seed,
+    until: sim.settings.until,
+    now: sim.now,
+    events: sim.events,
+    nodes,
+    edges,
+    totals: sim.metrics.totals(),
+    traceDigest: sim.trace.digest(),
+  };
+}

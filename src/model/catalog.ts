@@ -1,0 +1,38 @@
+/**
+ * The catalog of pattern kinds: what the UI needs to list, draw and edit a node without loading the engine.
+ * Behaviour lives in `src/engine/patterns/<kind>.ts`; one entry here pairs with one file there.
+ *
+ * @example
+ * const entry = getCatalogEntry('point-to-point');
+ * entry?.outputs({}) // [{ id: 'out', … }, { id: 'dead-letter', … }]
+ */
+import { CHANNEL_ENTRIES } from './kinds/channels';
+import { ENDPOINT_ENTRIES } from './kinds/endpoints';
+
+export * from './catalogTypes';
+import type { CatalogEntry, PortSpec } from './catalogTypes';
+
+const ALL: readonly CatalogEntry[] = [...ENDPOINT_ENTRIES, ...CHANNEL_ENTRIES];
+
+const BY_KIND = new Map<string, CatalogEntry>(ALL.map((e) => [e.kind, e]));
+
+/** Every kind in the catalog, in palette order within each family. */
+export function catalogEntries(): readonly CatalogEntry[] {
+  return ALL;
+}
+
+/** The catalog entry of a kind, or undefined when the kind is unknown. */
+export function getCatalogEntry(kind: string): CatalogEntry | undefined {
+  return BY_KIND.get(kind);
+}
+
+/** The output ports of a node, given its (possibly partial) config. Falls back to defaults on bad config. */
+export function outputPortsOf(entry: CatalogEntry, config: Record<string, unknown> | undefined): readonly PortSpec[] {
+  const parsed = entry.config.safeParse(config ?? {});
+  return entry.outputs(parsed.success ? parsed.data : (entry.config.parse({}) as Record<string, unknown>));
+}
+
+/** The config with defaults applied; throws a ZodError when invalid (validate first). */
+export function configWithDefaults(entry: CatalogEntry, config: Record<string, unknown> | undefined) {
+  return entry.config.parse(config ?? {});
+}
