@@ -305,7 +305,10 @@ export class Simulation {
         m.arrivedAt = this.now;
         m.attempt = 0;
         this.metrics.add(ev.node, Counter.Received);
-        if (m.hops > this.settings.maxHops) node.ctx.deadLetter(m, 'hop-limit', `more than ${this.settings.maxHops} hops`);
+        // a dead-letter channel keeps what reaches it: checking hops and TTL there would drop the very
+        // messages (hop-limit, expired) it exists to keep
+        if (node.kind === 'dead-letter') node.behavior.onMessage(m, ev.data as string);
+        else if (m.hops > this.settings.maxHops) node.ctx.deadLetter(m, 'hop-limit', `more than ${this.settings.maxHops} hops`);
         else if (m.expiresAt !== null && this.now > m.expiresAt) node.ctx.deadLetter(m, 'expired');
         else node.behavior.onMessage(m, ev.data as string);
         break;
