@@ -54,3 +54,25 @@ export function getSimulationClient(): SimulationClient {
   shared ??= createSimulationClient();
   return shared;
 }
+
+/**
+ * A client that calls an API object in the same thread (tests and benchmarks; the studio uses the
+ * worker). Calls are made asynchronous, as over comlink.
+ */
+export function localSimulationClient(api: SimulationApi): SimulationClient {
+  const remote = new Proxy(
+    {},
+    {
+      get: (_target, key) => {
+        const fn = api[key as keyof SimulationApi] as unknown as ((...args: unknown[]) => unknown) | undefined;
+        if (typeof fn !== 'function') return undefined;
+        return (...args: unknown[]) => Promise.resolve().then(() => fn(...args));
+      },
+    },
+  ) as SimulationRemote;
+  return {
+    api: remote,
+    subscribe: async (onFrame) => api.subscribe(onFrame),
+    terminate: () => api.dispose(),
+  };
+}
