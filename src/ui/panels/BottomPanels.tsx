@@ -1,4 +1,100 @@
-/** The bottom dock: throughput, trace and dead-letter panels — owned by the run work. */
+/**
+ * The bottom dock's content: tabs for the throughput, trace and dead-letter panels. Only the open tab is
+ * mounted, so a hidden panel costs nothing while the run streams frames.
+ */
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useFrames } from '../../state/frameStore';
+import { useStudio } from '../../state/studioStore';
+import { installBenchHooks } from './benchHooks';
+import { DeadLetterPanel } from './DeadLetterPanel';
+import { ThroughputPanel } from './ThroughputPanel';
+import { TracePanel } from './trace/TracePanel';
+import './panels.css';
+
+installBenchHooks();
+
+type Tab = 'throughput' | 'trace' | 'dead-letters';
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'throughput', label: 'Throughput' },
+  { id: 'trace', label: 'Trace' },
+  { id: 'dead-letters', label: 'Dead letters' },
+];
+const TAB_KEY = 'messaging-studio.panelTab';
+
+function initialTab(): Tab {
+  try {
+    const t = globalThis.localStorage?.getItem(TAB_KEY);
+    if (t === 'throughput' || t === 'trace' || t === 'dead-letters') return t;
+  } catch {
+    // storage unavailable: use the default
+  }
+  return 'throughput';
+}
+
+const selectDeadLettered = (s: { frame: { totals: { deadLettered: number } } | null }) => s.frame?.totals.deadLettered ?? 0;
+
 export function BottomPanels() {
-  return null;
+  const [tab, setTabState] = useState<Tab>(initialTab);
+  const { collapsed, errors } = useStudio(useShallow((s) => ({ collapsed: s.dock.collapsed, errors: s.runErrors })));
+  const deadLettered = useFrames(selectDeadLettered);
+  const setTab = (t: Tab) => {
+    setTabState(t);
+    try {
+      globalThis.localStorage?.setItem(TAB_KEY, t);
+    } catch {
+      // not remembered
+    }
+    if (useStudio.getState().dock.collapsed) useStudio.getState().setDock({ collapsed: false });
+  };
+  return (
+    <section className="bottom-panels" aria-label="Run panels" data-testid="bottom-panels">
+      <div className="panel-tabs" role="tablist" aria-label="Run panels">
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`panel-tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls="panel-body"
+            data-testid={`panel-tab-${t.id}`}
+            className="panel-tab"
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+            {t.id === 'dead-letters' && deadLettered > 0 && <span className="panel-tab__count">{deadLettered.toLocaleString('en')}</span>}
+          </button>
+        ))}
+        <span className="panel-tabs__spacer" />
+        <button
+          type="button"
+          className="panel-btn panel-btn--small"
+          data-testid="panels-collapse"
+          aria-expanded={!collapsed}
+          onClick={() => useStudio.getState().setDock({ collapsed: !collapsed })}
+          title={collapsed ? 'Show the panels' : 'Hide the panels'}
+        >
+          {collapsed ? '▴' : '▾'}
+        </button>
+      </div>
+      {!collapsed && (
+        <div className="panel-body" id="panel-body" role="tabpanel" aria-labelledby={`panel-tab-${tab}`}>
+          {errors && errors.length > 0 && (
+            <div className="panel-errors" role="alert">
+              <strong>The run could not start:</strong>
+              <ul>
+                {errors.map((e) => (
+                  <li key={e}>{e}</li>
+                ))}
+              </ul>
+            </div>
+          )}
+          {tab === 'throughput' && <ThroughputPanel />}
+          {tab === 'trace' && <TracePanel />}
+          {tab === 'dead-letters' && <DeadLetterPanel />}
+        </div>
+      )}
+    </section>
+  );
 }

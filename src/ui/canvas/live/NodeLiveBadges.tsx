@@ -1,4 +1,33 @@
-/** Live badges of one node (queue depth, in flight, rate, errors), fed by a store subscription — run work. */
-export function NodeLiveBadges(_props: { nodeId: string }) {
-  return null;
+/**
+ * Live badges of one node: message rate, messages in, queue depth, busy workers, errors, the pattern's
+ * state word (a breaker's `open`) and, for dead-letter channels, messages held. Subscribes to its own
+ * node's figures in the frame store, so a frame re-renders only the badges whose text changed.
+ */
+import { useCallback } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useFrames, type FrameState } from '../../../state/frameStore';
+import { formatCount, selectNodeBadge } from './liveSelectors';
+import './live.css';
+
+export function NodeLiveBadges({ nodeId }: { nodeId: string }) {
+  const select = useCallback((s: FrameState) => selectNodeBadge(s, nodeId), [nodeId]);
+  const b = useFrames(useShallow(select));
+  if (!b) return null;
+  const title =
+    `${b.rate} msg/s · ${b.received} received · queue ${b.depth} · busy ${b.busy}` +
+    (b.errors ? ` · ${b.errors} failed/dead-lettered/dropped` : '') +
+    (b.held >= 0 ? ` · ${b.held} held` : '');
+  return (
+    <div className="live-badges" data-testid="live-badges" data-node={nodeId} data-received={b.received} data-depth={b.depth} title={title}>
+      <span className="live-badge live-badge--rate">{b.rate}/s</span>
+      <span className="live-badge" aria-label={`${b.received} received`}>
+        in {formatCount(b.received)}
+      </span>
+      {b.depth > 0 && <span className="live-badge live-badge--queue">q {formatCount(b.depth)}</span>}
+      {b.busy > 0 && <span className="live-badge live-badge--busy">busy {b.busy}</span>}
+      {b.held >= 0 && <span className="live-badge live-badge--held">held {formatCount(b.held)}</span>}
+      {b.errors > 0 && <span className="live-badge live-badge--error">✕ {formatCount(b.errors)}</span>}
+      {b.state && <span className={`live-badge live-badge--state live-badge--state-${b.state}`}>{b.state}</span>}
+    </div>
+  );
 }

@@ -1,0 +1,105 @@
+/**
+ * A small uPlot line chart that fills its container: made once per series layout (labels and colours),
+ * then fed with `setData`. The legend shows the values under the cursor (hover to read them).
+ */
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+/** One line of a chart. */
+export interface ChartSeries {
+  label: string;
+  color: string;
+  /** Dashed line (for secondary series). */
+  dash?: boolean;
+  /** Unit appended to legend values. */
+  unit?: string;
+}
+
+/** Theme colours the chart reads from CSS variables. */
+function themeColors(el: HTMLElement) {
+  const cs = getComputedStyle(el);
+  const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
+  return { axis: v('--text-muted', '#5b6472'), grid: v('--border-subtle', v('--border', '#d0d5dd')) };
+}
+
+function formatValue(v: number | null | undefined, unit: string): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '–';
+  const a = Math.abs(v);
+  const text = a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : v.toFixed(2);
+  return unit ? `${text} ${unit}` : text;
+}
+
+export function UPlotChart(props: {
+  title: string;
+  series: readonly ChartSeries[];
+  data: uPlot.AlignedData;
+  /** Changes when the theme changes, so the chart is rebuilt with the new colours. */
+  theme: string;
+  height?: number;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const data = useRef(props.data);
+  const layout = JSON.stringify(props.series) + props.theme;
+
+  // declared first, so that on mount the data is in the ref before the chart is made
+  useEffect(() => {
+    data.current = props.data;
+    plot.current?.setData(props.data);
+  }, [props.data]);
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const colors = themeColors(el);
+    const axis: uPlot.Axis = {
+      stroke: colors.axis,
+      grid: { stroke: colors.grid, width: 1 },
+      ticks: { stroke: colors.grid, width: 1 },
+      font: '10px system-ui, sans-serif',
+      size: 40,
+    };
+    const width = Math.max(120, el.clientWidth);
+    const height = props.height ?? Math.max(80, el.clientHeight - 46);
+    const u = new uPlot(
+      {
+        width,
+        height,
+        title: props.title,
+        scales: { x: { time: false } },
+        cursor: { drag: { x: false, y: false }, points: { size: 6 } },
+        legend: { live: true },
+        axes: [{ ...axis, size: 28, values: (_u, ticks) => ticks.map((t) => `${t}s`) }, axis],
+        series: [
+          { label: 't', value: (_u, v) => formatValue(v, 's') },
+          ...props.series.map((s) => ({
+            label: s.label,
+            stroke: s.color,
+            width: 1.5,
+            dash: s.dash ? [4, 3] : undefined,
+            points: { show: false },
+            spanGaps: false,
+            value: (_u: uPlot, v: number | null) => formatValue(v, s.unit ?? ''),
+          })),
+        ],
+      },
+      data.current,
+      el,
+    );
+    plot.current = u;
+    const ro = new ResizeObserver(() => {
+      u.setSize({ width: Math.max(120, el.clientWidth), height: props.height ?? Math.max(80, el.clientHeight - 46) });
+    });
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      u.destroy();
+      plot.current = null;
+    };
+    // rebuilt only when the series layout or the theme changes
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [layout]);
+
+  return <div className="chart" ref={box} />;
+}
