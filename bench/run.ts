@@ -5,7 +5,9 @@
  *
  * To add a suite, export a function from bench/<name>.ts and append one entry to SUITES below.
  */
-import { benchEngine, formatEngineResult } from './engine';
+import { alignColumns } from '../src/cli/table';
+import { benchEngine, formatEngineResult, si } from './engine';
+import { benchExpressions, type ExpressionBenchResult } from './expressions';
 
 /** A registered suite: `run` does the measuring and returns the text to print. */
 export interface BenchSuite {
@@ -22,8 +24,27 @@ const SUITES: BenchSuite[] = [
       'engine events/s and messages/s: M/M/1 and a 50-node pipeline at ~1k and ~100k pending events, vs SimPy',
     run: () => formatEngineResult(benchEngine()),
   },
+  {
+    name: 'expressions',
+    description: 'expression language evaluations/s against the same logic hand-written in JavaScript',
+    run: async () => formatExpressions(await benchExpressions()),
+  },
 ];
 // ---- end of registration list ----
+
+/** The expressions suite's table. */
+function formatExpressions(results: ExpressionBenchResult[]): string {
+  const rows = [['expression', 'evals/s', 'hand-written JS', 'JS / ours']];
+  for (const r of results) {
+    rows.push([
+      r.name,
+      si(r.evalsPerSecond),
+      si(r.baselineEvalsPerSecond),
+      `${(r.baselineEvalsPerSecond / r.evalsPerSecond).toFixed(1)}×`,
+    ]);
+  }
+  return alignColumns(rows).join('\n') + '\n';
+}
 
 const USAGE = `Usage: npm run bench [-- <suite> ...]
 Suites:
