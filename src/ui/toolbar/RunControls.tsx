@@ -1,7 +1,7 @@
 /**
  * Run controls in the top toolbar: run / pause, step (one event), reset, speed, seed and end time, the run
  * clock (virtual time, events per second), and a notice when the graph changed since the run was built
- * ("Edits apply on reset"). `?run=1` in the URL starts the run as soon as a topology is open.
+ * ("Edits apply on reset"). `?speed=max` in the URL sets the speed (the startup handles `?run=1`).
  */
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -28,7 +28,7 @@ const speedLabel = (s: Speed) => (s === 'max' ? 'As fast as possible' : `×${s}`
 export function RunControls() {
   const c = useStudio(useShallow(selectControls));
   const running = c.status === 'running';
-  useAutoRun();
+  useSpeedParam();
   return (
     <div className="run-controls" role="group" aria-label="Run controls">
       {running ? (
@@ -194,26 +194,11 @@ function NumberField(props: {
   );
 }
 
-/** `?run=1`: start running once a topology with nodes is open (an example or link loads asynchronously). */
-function useAutoRun() {
+/** `?speed=max` (or a number) sets the run speed; `?run=1` itself is handled by the studio's startup. */
+function useSpeedParam() {
   useEffect(() => {
-    const params = new URLSearchParams(globalThis.location?.search ?? '');
-    if (params.get('run') !== '1') return;
-    const speed = params.get('speed');
+    const speed = new URLSearchParams(globalThis.location?.search ?? '').get('speed');
     if (speed === 'max') useStudio.getState().setRunSpeed('max');
-    else if (speed && Number(speed) > 0) useStudio.getState().setRunSpeed(Number(speed));
-    const example = params.get('example');
-    const tryStart = (s: StudioState) => {
-      if (s.topology.nodes.length === 0 || s.runStatus !== 'idle') return false;
-      // with ?example=, wait for that example rather than whatever was open before it arrived
-      if (example && !s.doc.source.includes(example)) return false;
-      s.startRun();
-      return true;
-    };
-    if (tryStart(useStudio.getState())) return;
-    const unsubscribe = useStudio.subscribe((s) => {
-      if (tryStart(s)) unsubscribe();
-    });
-    return unsubscribe;
+    else if (speed && Number(speed) > 0 && Number(speed) <= 1000) useStudio.getState().setRunSpeed(Number(speed));
   }, []);
 }
