@@ -9,8 +9,16 @@ import { producer } from './producer';
 import { publishSubscribe } from './publishSubscribe';
 import { serviceActivator } from './serviceActivator';
 import { sink } from './sink';
+import { contentBasedRouter } from './contentBasedRouter';
+import { documentValidator } from './documentValidator';
+import { envelopeUnwrapper } from './envelopeUnwrapper';
+import { envelopeWrapper } from './envelopeWrapper';
+import { messageFilter } from './messageFilter';
+import { messageGateway } from './messageGateway';
+import { messageTranslator } from './messageTranslator';
+import { recipientList } from './recipientList';
 
-const ALL: readonly PatternDefinition[] = [producer, serviceActivator, sink, pointToPoint, publishSubscribe, deadLetter];
+const ALL: readonly PatternDefinition[] = [producer, serviceActivator, sink, pointToPoint, publishSubscribe, deadLetter, contentBasedRouter, messageFilter, recipientList, messageTranslator, envelopeWrapper, envelopeUnwrapper, messageGateway, documentValidator];
 
 /** Pattern behaviours by kind. */
 export const PATTERNS: ReadonlyMap<string, PatternDefinition> = new Map(ALL.map((p) => [p.kind, p]));

@@ -3,13 +3,14 @@
  * with probability `failureRate`. A failed call is retried after a backoff (the worker waits, as a thread
  * in a retry loop does); when attempts run out the message goes to the error port, to dead letter, or is
  * nacked back to the channel that delivered it. Messages that arrive while all workers are busy wait in
- * the activator's own FIFO queue.
+ * the activator's own FIFO queue. With `operations`, a message's type picks a named operation with its own
+ * service time and failure rate (calls per operation show as `calls:<name>` figures).
  */
 import type { z } from 'zod';
 import type { Message } from '../../model/message';
 import type { serviceActivatorConfig } from '../../model/kinds/endpoints';
 import { Deque } from '../Deque';
-import { compileDistribution } from '../distributions';
+import { compileDistribution, type Sampler } from '../distributions';
 import type { NodeBehavior, NodeContext, PatternDefinition } from '../pattern';
 
 type Config = z.output<typeof serviceActivatorConfig>;
@@ -30,12 +31,19 @@ export const serviceActivator: PatternDefinition = {
     const c = ctx.config;
     const serviceTime = compileDistribution(c.serviceTime);
     const queue = new Deque<Message>();
+    // operations by message type (the first one listed for a type wins); others use the top-level fields
+    const ops = new Map<string, { name: string; serviceTime: Sampler; failureRate: number; calls: number }>();
+    for (const op of c.operations) {
+      if (!ops.has(op.type)) ops.set(op.type, { name: op.name, serviceTime: compileDistribution(op.serviceTime), failureRate: op.failureRate, calls: 0 });
+    }
     let busy = 0;
     ctx.setCapacity(c.concurrency);
 
     const begin = (m: Message) => {
       m.attempt++;
-      ctx.schedule(serviceTime(ctx.rng), DONE, m);
+      const op = ops.size ? ops.get(m.type) : undefined;
+      if (op) op.calls++;
+      ctx.schedule((op ? op.serviceTime : serviceTime)(ctx.rng), DONE, m);
     };
 
     const startNext = () => {
@@ -64,7 +72,8 @@ export const serviceActivator: PatternDefinition = {
           begin(m);
           return;
         }
-        if (!ctx.rng.chance(c.failureRate)) {
+        const failureRate = ops.size ? (ops.get(m.type)?.failureRate ?? c.failureRate) : c.failureRate;
+        if (!ctx.rng.chance(failureRate)) {
           finish();
           ctx.emit('out', m);
           return;
@@ -83,7 +92,11 @@ export const serviceActivator: PatternDefinition = {
       },
       isIdle: (pending) => busy + queue.length + pending < c.concurrency,
       held: () => busy + queue.length,
-      view: () => ({ figures: { busy, queued: queue.length } }),
+      view: () => {
+        const figures: Record<string, number> = { busy, queued: queue.length };
+        for (const op of ops.values()) figures[`calls:${op.name}`] = (figures[`calls:${op.name}`] ?? 0) + op.calls;
+        return { figures };
+      },
     };
   },
 };

@@ -35,10 +35,19 @@ export const producerConfig = z.strictObject({
   }),
 });
 
+/** A named operation of a service activator, chosen by message type, with its own timing and failures. */
+export const operationSchema = z.strictObject({
+  type: z.string().min(1).max(128).meta({ title: 'Message type' }),
+  name: z.string().min(1).max(64).meta({ title: 'Operation' }),
+  serviceTime: distributionSchema.default({ dist: 'exponential', mean: 10 }).meta({ title: 'Service time' }),
+  failureRate: z.number().min(0).max(1).default(0).meta({ title: 'Failure rate (0–1)' }),
+});
+
 export const serviceActivatorConfig = z.strictObject({
   concurrency: z.number().int().min(1).max(10_000).default(1).meta({ title: 'Workers' }),
   serviceTime: distributionSchema.default({ dist: 'exponential', mean: 10 }).meta({ title: 'Service time' }),
   failureRate: z.number().min(0).max(1).default(0).meta({ title: 'Failure rate (0–1)' }),
+  operations: z.array(operationSchema).max(64).default([]).meta({ title: 'Operations by message type', description: 'a message whose type has no operation uses the service time and failure rate above' }),
   retry: retrySchema.meta({ title: 'Retries' }),
   onFailure: z
     .enum(['dead-letter', 'error', 'nack'])
