@@ -1,6 +1,7 @@
 /**
  * The bottom dock's content: tabs for the throughput, trace and dead-letter panels. Only the open tab is
- * mounted, so a hidden panel costs nothing while the run streams frames.
+ * mounted, and nothing but the tabs while the dock is collapsed, so a hidden panel costs nothing while
+ * the run streams frames. (The dock itself — resizing, the collapse toggle — is the editor's BottomDock.)
  */
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -48,7 +49,7 @@ export function BottomPanels() {
     if (useStudio.getState().dock.collapsed) useStudio.getState().setDock({ collapsed: false });
   };
   return (
-    <section className="bottom-panels" aria-label="Run panels" data-testid="bottom-panels">
+    <div className="bottom-panels" data-testid="bottom-panels">
       <div className="panel-tabs" role="tablist" aria-label="Run panels">
         {TABS.map((t) => (
           <button
@@ -66,17 +67,6 @@ export function BottomPanels() {
             {t.id === 'dead-letters' && deadLettered > 0 && <span className="panel-tab__count">{deadLettered.toLocaleString('en')}</span>}
           </button>
         ))}
-        <span className="panel-tabs__spacer" />
-        <button
-          type="button"
-          className="panel-btn panel-btn--small"
-          data-testid="panels-collapse"
-          aria-expanded={!collapsed}
-          onClick={() => useStudio.getState().setDock({ collapsed: !collapsed })}
-          title={collapsed ? 'Show the panels' : 'Hide the panels'}
-        >
-          {collapsed ? '▴' : '▾'}
-        </button>
       </div>
       {!collapsed && (
         <div className="panel-body" id="panel-body" role="tabpanel" aria-labelledby={`panel-tab-${tab}`}>
@@ -95,6 +85,6 @@ export function BottomPanels() {
           {tab === 'dead-letters' && <DeadLetterPanel />}
         </div>
       )}
-    </section>
+    </div>
   );
 }

@@ -34,9 +34,9 @@ function buildCharts(s: SeriesBuffer, nodes: { id: string; i: number }[], edges:
   const color = (k: number) => PALETTE[k % PALETTE.length];
   const rate: Charts['rate'] = {
     series: [
-      { label: 'produced', color: 'var(--text-muted)', unit: '/s' },
-      { label: 'completed', color: '#0e9f6e', unit: '/s' },
-      { label: 'failed', color: '#d1242f', unit: '/s', dash: true },
+      { label: 'produced', color: 'var(--text-2)', unit: '/s' },
+      { label: 'completed', color: 'var(--success)', unit: '/s' },
+      { label: 'failed', color: 'var(--danger)', unit: '/s', dash: true },
       ...nodes.map((p, k) => ({ label: `${p.id} in`, color: color(k), unit: '/s' })),
       ...edges.map((p, k) => ({ label: `${p.id}`, color: color(nodes.length + k), unit: '/s', dash: true })),
     ],
@@ -51,9 +51,9 @@ function buildCharts(s: SeriesBuffer, nodes: { id: string; i: number }[], edges:
   };
   const latency: Charts['latency'] = {
     series: [
-      { label: 'p50', color: '#0e9f6e', unit: 'ms' },
+      { label: 'p50', color: 'var(--success)', unit: 'ms' },
       { label: 'p95', color: '#e8590c', unit: 'ms' },
-      { label: 'p99', color: '#d1242f', unit: 'ms' },
+      { label: 'p99', color: 'var(--danger)', unit: 'ms' },
       ...nodes.map((p, k) => ({ label: `${p.id} p99`, color: color(k), unit: 'ms', dash: true })),
     ],
     data: [
@@ -65,7 +65,7 @@ function buildCharts(s: SeriesBuffer, nodes: { id: string; i: number }[], edges:
     ] as uPlot.AlignedData,
   };
   const depth: Charts['depth'] = {
-    series: [{ label: 'all queues', color: 'var(--text-muted)' }, ...nodes.map((p, k) => ({ label: p.id, color: color(k) }))],
+    series: [{ label: 'all queues', color: 'var(--text-2)' }, ...nodes.map((p, k) => ({ label: p.id, color: color(k) }))],
     data: [x, s.read((k) => s.depthTotal[k]), ...nodes.map((p) => s.read((k) => s.nodeDepth[k * n + p.i]))] as uPlot.AlignedData,
   };
   return { rate, latency, depth };

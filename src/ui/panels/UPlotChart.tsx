@@ -20,7 +20,13 @@ export interface ChartSeries {
 function themeColors(el: HTMLElement) {
   const cs = getComputedStyle(el);
   const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
-  return { axis: v('--text-muted', '#5b6472'), grid: v('--border-subtle', v('--border', '#d0d5dd')) };
+  return { axis: v('--text-2', '#52525b'), grid: v('--border', '#e4e4e7'), resolve: (c: string) => resolveColor(cs, c) };
+}
+
+/** A colour for the canvas: `var(--name)` is read from the theme (canvas strokes cannot use variables). */
+function resolveColor(cs: CSSStyleDeclaration, color: string): string {
+  const m = /^var\((--[\w-]+)\)$/.exec(color);
+  return m ? cs.getPropertyValue(m[1]).trim() || '#888' : color;
 }
 
 function formatValue(v: number | null | undefined, unit: string): string {
@@ -75,7 +81,7 @@ export function UPlotChart(props: {
           { label: 't', value: (_u, v) => formatValue(v, 's') },
           ...props.series.map((s) => ({
             label: s.label,
-            stroke: s.color,
+            stroke: colors.resolve(s.color),
             width: 1.5,
             dash: s.dash ? [4, 3] : undefined,
             points: { show: false },
