@@ -33,7 +33,7 @@ export class NodeContextImpl implements NodeContext<Record<string, unknown>> {
     const now = sim.now;
     if (fromProducer) sim.metrics.produced++;
     else sim.metrics.derived++;
-    return {
+    const m: Message = {
       id,
       seq,
       root: seq,
@@ -55,6 +55,8 @@ export class NodeContextImpl implements NodeContext<Record<string, unknown>> {
       deadLetterDetail: null,
       attempt: 0,
     };
+    if (sim.hooks !== null) sim.hooks.created(this.index, m);
+    return m;
   }
 
   derive(msg: Message, changes: Partial<MessageInit> = {}): Message {
@@ -62,7 +64,7 @@ export class NodeContextImpl implements NodeContext<Record<string, unknown>> {
     const seq = sim.newSeq();
     sim.metrics.derived++;
     const now = sim.now;
-    return {
+    const m: Message = {
       id: ('m' + seq) as MessageId,
       seq,
       root: msg.root,
@@ -85,6 +87,8 @@ export class NodeContextImpl implements NodeContext<Record<string, unknown>> {
       deadLetterDetail: null,
       attempt: 0,
     };
+    if (sim.hooks !== null) sim.hooks.created(this.index, m);
+    return m;
   }
 
   outEdges(port: string): readonly EdgeHandle[] {
@@ -194,7 +198,9 @@ export class NodeContextImpl implements NodeContext<Record<string, unknown>> {
   }
 
   schedule(delay: number, tag: number, msg: Message | null = null, data: unknown = null): void {
-    this.sim.schedule(this.sim.now + (delay > 0 ? delay : 0), EventType.Timer, this.index, tag, msg, data);
+    const d = delay > 0 ? delay : 0;
+    const sim = this.sim;
+    sim.schedule(sim.now + (sim.hooks === null ? d : sim.hooks.delay(this.index, d)), EventType.Timer, this.index, tag, msg, data);
   }
 
   setQueueDepth(depth: number): void {

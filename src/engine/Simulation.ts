@@ -15,6 +15,7 @@
 import { configWithDefaults, getCatalogEntry, type PortSpec } from '../model/catalog';
 import type { DeadLetterReason, Message } from '../model/message';
 import { simulationSchema, type SimulationSettings, type Topology } from '../model/topology';
+import { createRunHooks, type RunHooks } from './hooks';
 import { NodeContextImpl } from './NodeContext';
 import { Counter, Metrics } from './metrics';
 import type { EdgeHandle, NodeBehavior, NodeView, PatternDefinition } from './pattern';
@@ -88,6 +89,8 @@ export class Simulation {
   private readonly pending: Int32Array;
   private readonly readyPending: Uint8Array;
   private readonly nodeIndex = new Map<string, number>();
+  /** Fault injection and live invariants (hooks.ts); null when the topology has neither, so the hot path pays one null check. */
+  hooks: RunHooks | null = null;
   private nextSeq = 1;
   private stopRequested = false;
 
@@ -156,6 +159,7 @@ export class Simulation {
     });
     // behaviours are made once every node exists, so that a pattern may look at its neighbours
     for (const node of this.nodes) (node as { behavior: NodeBehavior }).behavior = registry.get(node.kind)!.create(node.ctx as never);
+    this.hooks = createRunHooks(this);
     for (const node of this.nodes) node.behavior.start?.();
   }
 
@@ -244,6 +248,7 @@ export class Simulation {
     this.sched.forEach((r) => {
       if ((r.type === EventType.Deliver || r.type === EventType.Nack) && r.msg) inTransit++;
     });
+    if (this.hooks !== null) inTransit += this.hooks.inTransit();
     return { byNodes, inTransit, stored };
   }
 
@@ -263,6 +268,7 @@ export class Simulation {
   leave(node: number, m: Message, outcome: Outcome, port: string | null, reason: DeadLetterReason | null, edge: number): void {
     this.metrics.latency[node].record(this.now - m.arrivedAt);
     this.trace.record(m, node, this.now, outcome, port, reason, edge);
+    if (this.hooks !== null) this.hooks.left(node, m, outcome, reason);
   }
 
   /** @internal */
@@ -273,6 +279,17 @@ export class Simulation {
     this.metrics.edgeMessages[edge.index]++;
     this.pending[edge.target]++;
     this.sched.schedule(this.now, EventType.Deliver, edge.target, edge.index, m, edge.targetPort);
+  }
+
+  /** @internal Schedules the arrival of `m` at `target` at `time` (faults: delayed, copied, held back). */
+  deliverAt(time: number, target: number, arg: number, m: Message, port: unknown): void {
+    this.pending[target]++;
+    this.sched.schedule(time, EventType.Deliver, target, arg, m, port);
+  }
+
+  /** @internal Visits the pending events, which the visitor may alter (faults cancel a crashed node's timers). */
+  forEachPendingEvent(fn: (r: EventRecord) => void): void {
+    this.sched.forEach(fn);
   }
 
   /** @internal Sends a message to a node's `in` port without an edge (reprocessing). */
@@ -296,6 +313,10 @@ export class Simulation {
   }
 
   private dispatch(ev: EventRecord): void {
+    if (this.hooks !== null && this.hooks.intercept(ev)) {
+      if (ev.type === EventType.Deliver) this.pending[ev.node]--;
+      return;
+    }
     const node = this.nodes[ev.node];
     switch (ev.type) {
       case EventType.Deliver: {

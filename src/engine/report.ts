@@ -7,6 +7,8 @@
  * sim.run();
  * console.log(JSON.stringify(buildReport(sim), null, 2));
  */
+import type { FaultReport } from './faults';
+import type { InvariantResult } from './invariants';
 import type { NodeReport, TotalsReport } from './metrics';
 import type { Simulation } from './Simulation';
 
@@ -22,6 +24,10 @@ export interface RunReport {
   edges: Record<string, { messages: number }>;
   totals: TotalsReport;
   traceDigest: string;
+  /** Each fault of the topology's schedule, when it has one (see faults.ts). */
+  faults?: FaultReport[];
+  /** Each invariant of the topology and whether it holds, when it has any (see invariants.ts). */
+  invariants?: InvariantResult[];
 }
 
 /** Builds the report of a simulation as it stands. */
@@ -40,5 +46,6 @@ export function buildReport(sim: Simulation): RunReport {
     edges,
     totals: sim.metrics.totals(),
     traceDigest: sim.trace.digest(),
+    ...(sim.hooks !== null ? sim.hooks.report() : {}),
   };
 }

@@ -8,6 +8,7 @@
  */
 import { CHANNEL_ENTRIES } from './kinds/channels';
 import { ENDPOINT_ENTRIES } from './kinds/endpoints';
+import { RELIABILITY_ENTRIES } from './kinds/reliability';
 import { CONSTRUCTION_ENTRIES } from './kinds/construction';
 import { GATEWAY_ENTRIES } from './kinds/gateway';
 import { ROUTING_ENTRIES } from './kinds/routing';
@@ -16,7 +17,7 @@ import { TRANSFORMATION_ENTRIES } from './kinds/transformation';
 export * from './catalogTypes';
 import type { CatalogEntry, PortSpec } from './catalogTypes';
 
-const ALL: readonly CatalogEntry[] = [...ENDPOINT_ENTRIES, ...GATEWAY_ENTRIES, ...CHANNEL_ENTRIES, ...CONSTRUCTION_ENTRIES, ...ROUTING_ENTRIES, ...TRANSFORMATION_ENTRIES];
+const ALL: readonly CatalogEntry[] = [...ENDPOINT_ENTRIES, ...GATEWAY_ENTRIES, ...CHANNEL_ENTRIES, ...CONSTRUCTION_ENTRIES, ...ROUTING_ENTRIES, ...TRANSFORMATION_ENTRIES, ...RELIABILITY_ENTRIES];
 
 const BY_KIND = new Map<string, CatalogEntry>(ALL.map((e) => [e.kind, e]));
 

@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   E133: 'An output port that allows one connection has several.',
   E140: 'An expression that does not parse or uses what is not allowed.',
   E150: 'A share link that is corrupted, too long, or decompresses to too much.',
+  E160: 'A fault or invariant names a node or edge that does not exist.',
 } as const;
 
 /** An error code. */

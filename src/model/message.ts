@@ -77,7 +77,11 @@ export type DeadLetterReason =
   | 'filtered'
   | 'invalid'
   | 'denied'
-  | 'timeout';
+  | 'timeout'
+  | 'duplicate'
+  | 'crash'
+  | 'fault'
+  | 'circuit-open';
 
 /** All reasons, in display order. */
 export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = [
@@ -92,4 +96,8 @@ export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = [
   'invalid',
   'denied',
   'timeout',
+  'duplicate',
+  'crash',
+  'fault',
+  'circuit-open',
 ];

@@ -13,6 +13,7 @@ import { getCatalogEntry, outputPortsOf } from './catalog';
 import { pathToString, type ValidationError } from './errors';
 import { ID_PATTERN } from './ids';
 import { CURRENT_VERSION, migrate } from './migrations';
+import { checkFaultsAndInvariants, faultsSchema, invariantsSchema } from './faults';
 
 /** The `format` marker of every topology file. */
 export const FORMAT = 'messaging-studio/topology';
@@ -76,6 +77,8 @@ export const topologySchema = z.strictObject({
   simulation: simulationSchema.partial().optional(),
   nodes: z.array(nodeSchema).max(LIMITS.maxNodes),
   edges: z.array(edgeSchema).max(LIMITS.maxEdges),
+  faults: faultsSchema.optional(),
+  invariants: invariantsSchema.optional(),
 });
 
 /** A node of a topology. */
@@ -346,6 +349,7 @@ export function checkGraph(topology: Topology): ValidationError[] {
       }
     }
   });
+  errors.push(...checkFaultsAndInvariants(topology, new Set(nodes.keys()), new Set(topology.edges.map((e) => e.id))));
   return errors;
 }
 

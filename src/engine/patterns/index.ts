@@ -3,12 +3,15 @@
  * (a test checks both directions).
  */
 import type { PatternDefinition } from '../pattern';
+import { circuitBreaker } from './circuitBreaker';
 import { deadLetter } from './deadLetter';
+import { idempotentConsumer } from './idempotentConsumer';
 import { pointToPoint } from './pointToPoint';
 import { producer } from './producer';
 import { publishSubscribe } from './publishSubscribe';
 import { serviceActivator } from './serviceActivator';
 import { sink } from './sink';
+import { transactionalOutbox } from './transactionalOutbox';
 import { contentBasedRouter } from './contentBasedRouter';
 import { documentValidator } from './documentValidator';
 import { envelopeUnwrapper } from './envelopeUnwrapper';
@@ -18,7 +21,7 @@ import { messageGateway } from './messageGateway';
 import { messageTranslator } from './messageTranslator';
 import { recipientList } from './recipientList';
 
-const ALL: readonly PatternDefinition[] = [producer, serviceActivator, sink, pointToPoint, publishSubscribe, deadLetter, contentBasedRouter, messageFilter, recipientList, messageTranslator, envelopeWrapper, envelopeUnwrapper, messageGateway, documentValidator];
+const ALL: readonly PatternDefinition[] = [producer, serviceActivator, sink, pointToPoint, publishSubscribe, deadLetter, contentBasedRouter, messageFilter, recipientList, messageTranslator, envelopeWrapper, envelopeUnwrapper, messageGateway, documentValidator, circuitBreaker, idempotentConsumer, transactionalOutbox];
 
 /** Pattern behaviours by kind. */
 export const PATTERNS: ReadonlyMap<string, PatternDefinition> = new Map(ALL.map((p) => [p.kind, p]));

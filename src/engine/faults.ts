@@ -1,0 +1,313 @@
+/**
+ * Fault injection: breaks nodes and edges on a schedule, reproducibly. Each fault draws from its own random
+ * stream (`Rng.forStream(seed, 'fault:' + id)`), so adding or removing a fault never changes the draws of
+ * the nodes or of the other faults. A fault switches on and off by events in the simulation's own queue
+ * (at `at`, and at `at + for`), and the studio can switch one on or off at any moment (`setActive`).
+ *
+ * Edge faults act on each message as it arrives over the edge while they are on (in this order):
+ * `partition` drops it (or holds it until the partition heals), `drop` drops it with a probability,
+ * `duplicate` delivers a second copy (same id, same conversation), `reorder` holds it back for a random
+ * time up to `maxDelay` so that later messages overtake it, `latency` adds a drawn delay. Dropped messages
+ * are dropped with reason `fault` at the edge's target, so they appear in the trace.
+ *
+ * Node faults (see faultNodes.ts): `crash`, `pause`, `slow`, `error`.
+ *
+ * @example
+ * const sim = new Simulation(topology); // topology.faults → sim.hooks.faults
+ * sim.hooks?.faults?.active(now);        // [{ id: 'down', type: 'crash', target: { node: 'billing' }, since: 4000 }]
+ * sim.hooks?.faults?.setActive('down', false);
+ */
+import { faultSchema, type Fault, type FaultSpec } from '../model/faults';
+import type { Message } from '../model/message';
+import { compileDistribution, type Sampler } from './distributions';
+import { FaultChange, NodeFaults, type NodeFaultRuntime } from './faultNodes';
+import { Deque } from './Deque';
+import { Counter } from './metrics';
+import { Rng } from './rng';
+import { EventType, type EventRecord } from './Scheduler';
+import type { Simulation } from './Simulation';
+import { Outcome } from './trace';
+
+export { FaultChange } from './faultNodes';
+export type { FaultAwareBehavior, NodeFaultState } from './faultNodes';
+
+/** A fault at run time. */
+export interface FaultRuntime {
+  readonly index: number;
+  readonly spec: Fault;
+  readonly rng: Rng;
+  /** Index of the edge or node it targets. */
+  readonly target: number;
+  readonly sample: Sampler | null;
+  active: boolean;
+  since: number;
+  activations: number;
+  /** Messages it acted on (dropped, duplicated, delayed, held, failed, lost). */
+  affected: number;
+}
+
+/** An active fault, as the studio lists it. */
+export interface ActiveFault {
+  id: string;
+  type: Fault['type'];
+  target: Fault['target'];
+  /** Virtual time it switched on. */
+  since: number;
+}
+
+/** One switch of a fault, for the trace panel. */
+export interface FaultEvent {
+  at: number;
+  id: string;
+  on: boolean;
+}
+
+/** A fault's figures in the run report. */
+export interface FaultReport {
+  id: string;
+  type: Fault['type'];
+  target: Fault['target'];
+  active: boolean;
+  activations: number;
+  affected: number;
+}
+
+interface HeldArrival {
+  target: number;
+  edge: number;
+  msg: Message;
+  port: unknown;
+}
+
+// edge faults apply in this order, whatever their order in the file
+const EDGE_ORDER: Record<string, number> = { partition: 0, drop: 1, duplicate: 2, reorder: 3, latency: 4 };
+const LOG_CAPACITY = 10_000;
+
+export class FaultInjector {
+  readonly faults: FaultRuntime[] = [];
+  /** Multiplier of timer delays per node (1 when not slowed); read by `NodeContext.schedule`. */
+  readonly slowFactor: Float64Array;
+  /** Called with each copy a `duplicate` fault makes (the invariant monitor counts it). */
+  onCopy: ((m: Message) => void) | null = null;
+  private readonly byId = new Map<string, FaultRuntime>();
+  private readonly edgeActive: (FaultRuntime[] | null)[];
+  private readonly held = new Map<FaultRuntime, Deque<HeldArrival>>();
+  private readonly nodes: NodeFaults;
+  private readonly log = new Deque<FaultEvent>();
+
+  constructor(
+    private readonly sim: Simulation,
+    specs: readonly FaultSpec[],
+  ) {
+    this.slowFactor = new Float64Array(sim.nodes.length).fill(1);
+    this.edgeActive = new Array<FaultRuntime[] | null>(sim.edges.length).fill(null);
+    this.nodes = new NodeFaults(sim, this.slowFactor);
+    for (const spec of specs) this.add(spec, true);
+  }
+
+  /**
+   * Adds a fault to the run (from the file at the start, or from the studio later). Its window is
+   * scheduled; a window that has already begun starts now.
+   *
+   * @throws Error when the spec is invalid or names a node or edge the run does not have.
+   */
+  add(spec: FaultSpec, fromFile = false): void {
+    const f = faultSchema.parse(spec);
+    if (this.byId.has(f.id)) throw new Error(`fault "${f.id}" exists already`);
+    const target = 'edge' in f.target ? this.sim.edges.findIndex((e) => e.id === (f.target as { edge: string }).edge) : this.sim.indexOf(f.target.node);
+    if (target < 0) throw new Error(`fault "${f.id}": no such ${'edge' in f.target ? 'edge' : 'node'}`);
+    const rt: FaultRuntime = {
+      index: this.faults.length,
+      spec: f,
+      rng: Rng.forStream(this.sim.settings.seed, 'fault:' + f.id),
+      target,
+      sample: f.type === 'latency' ? compileDistribution(f.delay) : null,
+      active: false,
+      since: -1,
+      activations: 0,
+      affected: 0,
+    };
+    this.faults.push(rt);
+    this.byId.set(f.id, rt);
+    if (!('edge' in f.target)) this.nodes.prepare(target, f.type === 'crash');
+    const now = this.sim.now;
+    const start = fromFile ? f.at : Math.max(f.at, now);
+    // node 0 carries the switch events; `intercept` takes them before any node sees them
+    this.sim.schedule(start, EventType.Timer, 0, 0, null, new FaultChange(rt.index, true));
+    if (f.for !== undefined) this.sim.schedule(start + f.for, EventType.Timer, 0, 0, null, new FaultChange(rt.index, false));
+  }
+
+  /** Switches a fault on or off now (studio toggles). Returns false when there is no such fault. */
+  setActive(id: string, on: boolean): boolean {
+    const f = this.byId.get(id);
+    if (!f) return false;
+    this.switch(f, on);
+    return true;
+  }
+
+  /** The faults that are on at the current virtual time. */
+  active(): ActiveFault[] {
+    return this.faults.filter((f) => f.active).map((f) => ({ id: f.spec.id, type: f.spec.type, target: f.spec.target, since: f.since }));
+  }
+
+  /** Switch events, oldest first (the newest 10,000). */
+  events(): FaultEvent[] {
+    const out: FaultEvent[] = [];
+    for (let i = 0; i < this.log.length; i++) out.push(this.log.at(i)!);
+    return out;
+  }
+
+  /** Each fault's figures. */
+  report(): FaultReport[] {
+    return this.faults.map((f) => ({
+      id: f.spec.id,
+      type: f.spec.type,
+      target: f.spec.target,
+      active: f.active,
+      activations: f.activations,
+      affected: f.affected,
+    }));
+  }
+
+  /** State word of a node under a fault (`crashed`, `paused`), or null. */
+  nodeState(node: number): string | null {
+    return this.nodes.stateWord(node);
+  }
+
+  /** Messages held back by faults (paused nodes' deliveries, partitions that hold), counted as in transit. */
+  inTransit(): number {
+    let n = this.nodes.deferredMessages();
+    for (const q of this.held.values()) n += q.length;
+    return n;
+  }
+
+  /**
+   * Looks at an event before the simulation dispatches it; returns true when the fault layer took it (the
+   * simulation then forgets it). Called for every event, so the common case is two array reads.
+   */
+  intercept(ev: EventRecord): boolean {
+    if (ev.type === EventType.Timer && ev.data instanceof FaultChange) {
+      const f = this.faults[ev.data.fault];
+      this.switch(f, ev.data.on);
+      return true;
+    }
+    const ns = this.nodes.state[ev.node];
+    if (ns !== null && this.nodes.intercept(ev, ns)) return true;
+    if (ev.type === EventType.Deliver) {
+      const e = ev.arg;
+      if (e < -1) ev.arg = -2 - e; // already went through the edge's faults (delayed or a copy)
+      else if (e >= 0) {
+        const list = this.edgeActive[e];
+        if (list !== null && this.applyEdge(ev, list)) return true;
+      }
+      if (ns !== null && ns.tracked !== null) ns.tracked.add(ev.msg!);
+    } else if (ev.type === EventType.Nack && ns !== null && ns.tracked !== null) ns.tracked.add(ev.msg!);
+    return false;
+  }
+
+  /** A message was created at a node (tracked when the node may crash). */
+  created(node: number, m: Message): void {
+    const ns = this.nodes.state[node];
+    if (ns !== null && ns.tracked !== null) ns.tracked.add(m);
+  }
+
+  /** A message left a node. */
+  left(node: number, m: Message, outcome: number): void {
+    const ns = this.nodes.state[node];
+    // a dead-letter channel still holds what it stored
+    if (ns !== null && ns.tracked !== null && outcome !== Outcome.Stored) ns.tracked.delete(m);
+  }
+
+  private switch(f: FaultRuntime, on: boolean): void {
+    if (f.active === on) return;
+    const now = this.sim.now;
+    f.active = on;
+    if (on) {
+      f.since = now;
+      f.activations++;
+    }
+    if (this.log.length >= LOG_CAPACITY) this.log.shift();
+    this.log.push({ at: now, id: f.spec.id, on });
+    if ('edge' in f.spec.target) this.switchEdge(f, on);
+    else this.nodes.switch(f as NodeFaultRuntime, on);
+  }
+
+  private switchEdge(f: FaultRuntime, on: boolean): void {
+    const e = f.target;
+    const list = (this.edgeActive[e] ?? []).filter((x) => x !== f);
+    if (on) {
+      list.push(f);
+      list.sort((a, b) => EDGE_ORDER[a.spec.type] - EDGE_ORDER[b.spec.type] || a.index - b.index);
+    }
+    this.edgeActive[e] = list.length ? list : null;
+    if (!on) {
+      const q = this.held.get(f);
+      if (q) {
+        this.held.delete(f);
+        for (let h = q.shift(); h !== undefined; h = q.shift()) this.sim.deliverAt(this.sim.now, h.target, -2 - h.edge, h.msg, h.port);
+      }
+    }
+  }
+
+  /** Applies the active faults of an edge to an arriving message; true when it does not arrive now. */
+  private applyEdge(ev: EventRecord, list: readonly FaultRuntime[]): boolean {
+    const m = ev.msg!;
+    const e = ev.arg;
+    const now = this.sim.now;
+    for (const f of list) {
+      const spec = f.spec;
+      switch (spec.type) {
+        case 'partition':
+          f.affected++;
+          if (spec.mode === 'hold') {
+            let q = this.held.get(f);
+            if (!q) this.held.set(f, (q = new Deque<HeldArrival>()));
+            q.push({ target: ev.node, edge: e, msg: m, port: ev.data });
+          } else this.dropOnEdge(f, m, ev.node, e, 'partitioned');
+          return true;
+        case 'drop':
+          if (!f.rng.chance(spec.probability)) break;
+          f.affected++;
+          this.dropOnEdge(f, m, ev.node, e, 'dropped');
+          return true;
+        case 'duplicate': {
+          if (!f.rng.chance(spec.probability)) break;
+          f.affected++;
+          // the edge carries the message twice: counted as sent twice, so per-edge and per-node counts agree
+          const copy: Message = { ...m };
+          const metrics = this.sim.metrics;
+          metrics.derived++;
+          metrics.edgeMessages[e]++;
+          metrics.add(this.sim.edges[e].source, Counter.Emitted);
+          this.onCopy?.(copy);
+          this.sim.deliverAt(now, ev.node, -2 - e, copy, ev.data);
+          break;
+        }
+        case 'reorder':
+          if (!f.rng.chance(spec.probability)) break;
+          f.affected++;
+          this.sim.deliverAt(now + f.rng.next() * spec.maxDelay, ev.node, -2 - e, m, ev.data);
+          return true;
+        case 'latency': {
+          const d = f.sample!(f.rng);
+          if (!(d > 0)) break;
+          f.affected++;
+          this.sim.deliverAt(now + d, ev.node, -2 - e, m, ev.data);
+          return true;
+        }
+        default:
+          break;
+      }
+    }
+    return false;
+  }
+
+  /** Drops a message at the end of an edge; a source that wants publisher confirms is told. */
+  private dropOnEdge(f: FaultRuntime, m: Message, target: number, edge: number, what: string): void {
+    m.arrivedAt = this.sim.now;
+    this.sim.metrics.add(target, Counter.Received); // it came over the edge, to be dropped at its end
+    m.deadLetterDetail = `${what} on edge "${this.sim.edges[edge].id}" by fault "${f.spec.id}"`;
+    this.sim.nodes[target].ctx.drop(m, 'fault');
+    this.nodes.undelivered(this.sim.edges[edge].source, m);
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The run's hooks: fault injection (faults.ts) and live invariants (invariants.ts) behind one object, so
+ * that the simulation's hot path pays a single null check per site when a topology has neither. The
+ * simulation calls `intercept` before dispatching each event, `left` for each hop that ends, `created` for
+ * each message born, and `delay` for each timer a node schedules.
+ *
+ * @example
+ * const sim = new Simulation(topology);
+ * sim.hooks?.faults?.active();          // faults on now
+ * sim.hooks?.invariants?.results();     // invariant states now
+ */
+import type { DeadLetterReason, Message } from '../model/message';
+import { FaultInjector, type FaultReport } from './faults';
+import { InvariantMonitor, type InvariantResult } from './invariants';
+import { EventType, type EventRecord } from './Scheduler';
+import type { Simulation } from './Simulation';
+
+/** Faults and invariants of one run. */
+export class RunHooks {
+  constructor(
+    readonly faults: FaultInjector | null,
+    readonly invariants: InvariantMonitor | null,
+  ) {
+    if (faults !== null && invariants !== null) faults.onCopy = (m) => invariants.created(m);
+  }
+
+  /** Before an event is dispatched: true when the fault layer took it. */
+  intercept(ev: EventRecord): boolean {
+    if (this.faults !== null && this.faults.intercept(ev)) return true;
+    if (this.invariants !== null && ev.type === EventType.Deliver) this.invariants.arrived(ev.node, ev.msg!);
+    return false;
+  }
+
+  /** A hop ended. */
+  left(node: number, m: Message, outcome: number, reason: DeadLetterReason | null): void {
+    if (this.faults !== null) this.faults.left(node, m, outcome);
+    if (this.invariants !== null) this.invariants.left(node, m, outcome, reason);
+  }
+
+  /** A message was created at a node. */
+  created(node: number, m: Message): void {
+    if (this.faults !== null) this.faults.created(node, m);
+    if (this.invariants !== null) this.invariants.created(m);
+  }
+
+  /** A node schedules a timer `delay` ms ahead: the delay, slowed down when a fault says so. */
+  delay(node: number, delay: number): number {
+    return this.faults === null ? delay : delay * this.faults.slowFactor[node];
+  }
+
+  /** Messages held back by faults, counted as in transit. */
+  inTransit(): number {
+    return this.faults === null ? 0 : this.faults.inTransit();
+  }
+
+  /** What the run report adds: fault figures and invariant results, each when configured. */
+  report(): { faults?: FaultReport[]; invariants?: InvariantResult[] } {
+    const out: { faults?: FaultReport[]; invariants?: InvariantResult[] } = {};
+    if (this.faults !== null) out.faults = this.faults.report();
+    if (this.invariants !== null) out.invariants = this.invariants.results();
+    return out;
+  }
+}
+
+/** The hooks of a simulation, or null when its topology has no faults and no invariants. */
+export function createRunHooks(sim: Simulation): RunHooks | null {
+  const faults = sim.topology.faults ?? [];
+  const invariants = sim.topology.invariants ?? [];
+  if (faults.length === 0 && invariants.length === 0) return null;
+  return new RunHooks(faults.length ? new FaultInjector(sim, faults) : null, invariants.length ? new InvariantMonitor(sim, invariants) : null);
+}
+
+/**
+ * The fault injector of a run, created on demand so the studio can switch faults on in a run whose file
+ * had none. A crash added this way loses what the node held before it was added without trace spans
+ * (the totals stay right).
+ */
+export function ensureFaults(sim: Simulation): FaultInjector {
+  if (sim.hooks !== null && sim.hooks.faults !== null) return sim.hooks.faults;
+  const faults = new FaultInjector(sim, []);
+  sim.hooks = new RunHooks(faults, sim.hooks?.invariants ?? null);
+  return faults;
+}

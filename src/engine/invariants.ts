@@ -1,0 +1,329 @@
+/**
+ * Live invariants: guarantees from the topology's `invariants` list, checked while the run goes, from the
+ * same hops the trace records (every hop, not only the sampled ones). A violation is found the moment it
+ * happens (exactly-once, order) or the moment a conversation ends without reaching its destination
+ * (no-loss); a latency bound is judged on the histogram so far. `results()` can be read at any time; the run
+ * report carries them at the end, and the headless runner exits non-zero when one fails.
+ *
+ * Kinds (see docs/topology-format.md, "Faults and invariants"):
+ * - `no-loss` from A to B: every conversation (by root message) that leaves A by a success port is received
+ *   at B — or ends in a dead-letter channel, or is dropped with an explicit reason. It is lost when all its
+ *   messages have ended without reaching B and one of them was dropped by an injected fault (`crash`,
+ *   `fault`) or completed elsewhere. Conversations still travelling are `pending`, not violations.
+ * - `exactly-once` at X: no key is processed twice at X (processed = left by a success port or completed).
+ * - `order-per-key` at Y: per key, messages arrive at Y in non-decreasing sequence (default: the order in
+ *   which their conversations started).
+ * - `latency` at X: the percentile of end-to-end latency (creation → arrival at X) or of time at X stays
+ *   under the bound.
+ *
+ * Extension point: a new kind (such as "every saga terminates") is a schema variant in
+ * src/model/faults.ts and a factory in `CHECKERS` below; a checker sees arrivals, departures and message
+ * births through the three optional methods of {@link Checker}.
+ */
+import type { Invariant, InvariantKind, InvariantSpec } from '../model/faults';
+import { invariantSchema } from '../model/faults';
+import type { DeadLetterReason, Message } from '../model/message';
+import { Histogram } from './histogram';
+import { compileKey, type KeyOf, type MessageKey } from './messageKey';
+import type { Simulation } from './Simulation';
+import { Outcome } from './trace';
+
+/** One offending message of an invariant. */
+export interface InvariantViolation {
+  /** The message id. */
+  message: string;
+  /** Virtual time the violation was seen. */
+  at: number;
+  key?: MessageKey;
+  detail: string;
+}
+
+/** The state of one invariant (the run report's `invariants[]`). */
+export interface InvariantResult {
+  id: string;
+  kind: InvariantKind;
+  label?: string;
+  ok: boolean;
+  violations: number;
+  /** What was checked: conversations (no-loss), processed keys (exactly-once), arrivals (order, latency). */
+  checked: number;
+  /** no-loss: conversations still on their way — neither received at the destination nor ended. */
+  pending?: number;
+  /** latency: the measured percentile (ms). */
+  observed?: number;
+  /** The first offending messages (at most 10). */
+  first: InvariantViolation[];
+  /** Ids of the nodes it is about (for marks on the canvas). */
+  nodes: string[];
+}
+
+/** What the monitor tells a checker; `node` is a node index. */
+export interface Checker {
+  arrived?(node: number, m: Message, now: number): void;
+  left?(node: number, m: Message, outcome: number, reason: DeadLetterReason | null, now: number): void;
+  result(now: number): InvariantResult;
+}
+
+/** What a checker factory gets. */
+export interface CheckerContext {
+  sim: Simulation;
+  /** Index of a node by id (validated to exist). */
+  node(id: string): number;
+  /** Live messages per conversation root, kept by the monitor when a checker asks for it. */
+  alive(): Map<number, number>;
+}
+
+const FIRST = 10;
+const FAULT_REASONS: ReadonlySet<DeadLetterReason> = new Set(['crash', 'fault']);
+
+/** Collects violations: a count and the first few. */
+class Violations {
+  count = 0;
+  readonly first: InvariantViolation[] = [];
+  add(v: InvariantViolation): void {
+    this.count++;
+    if (this.first.length < FIRST) this.first.push(v);
+  }
+}
+
+const base = (inv: Invariant, nodes: string[], v: Violations, checked: number) => ({
+  id: inv.id,
+  kind: inv.kind,
+  ...(inv.label !== undefined ? { label: inv.label } : {}),
+  ok: v.count === 0,
+  violations: v.count,
+  checked,
+  first: v.first,
+  nodes,
+});
+
+interface OpenConversation {
+  /** First bad end of one of its messages. */
+  bad: InvariantViolation | null;
+}
+
+function noLoss(inv: Extract<Invariant, { kind: 'no-loss' }>, c: CheckerContext): Checker {
+  const from = c.node(inv.from);
+  const to = c.node(inv.to);
+  const alive = c.alive();
+  const open = new Map<number, OpenConversation>();
+  const v = new Violations();
+  let checked = 0;
+  return {
+    arrived(node, m) {
+      if (node === to) open.delete(m.root);
+    },
+    left(node, m, outcome, reason, now) {
+      if (node === from && outcome === Outcome.Forwarded) {
+        if (!open.has(m.root)) {
+          open.set(m.root, { bad: null });
+          checked++;
+        }
+        return;
+      }
+      const o = open.get(m.root);
+      if (o === undefined) return;
+      if (o.bad === null) {
+        if (outcome === Outcome.Dropped && reason !== null && FAULT_REASONS.has(reason)) {
+          o.bad = { message: m.id, at: now, detail: `dropped (${reason}) at "${c.sim.nodes[node].id}"${m.deadLetterDetail ? ': ' + m.deadLetterDetail : ''}` };
+        } else if (outcome === Outcome.Completed && node !== to) {
+          o.bad = { message: m.id, at: now, detail: `completed at "${c.sim.nodes[node].id}" without reaching "${inv.to}"` };
+        }
+      }
+      // the monitor has already counted this departure; a conversation with nothing alive has ended
+      if (!alive.has(m.root)) {
+        open.delete(m.root);
+        if (o.bad !== null) v.add(o.bad);
+      }
+    },
+    result: () => ({ ...base(inv, [inv.from, inv.to], v, checked), pending: open.size }),
+  };
+}
+
+/** A map that forgets its oldest entries beyond `cap` (insertion order). */
+function boundedSet<V>(map: Map<MessageKey, V>, key: MessageKey, value: V, cap: number): void {
+  map.set(key, value);
+  if (map.size > cap) map.delete(map.keys().next().value!);
+}
+
+function exactlyOnce(inv: Extract<Invariant, { kind: 'exactly-once' }>, c: CheckerContext): Checker {
+  const at = c.node(inv.at);
+  const keyOf = compileKey(inv.key, `invariant "${inv.id}"`);
+  const seen = new Map<MessageKey, string>();
+  const v = new Violations();
+  let checked = 0;
+  return {
+    left(node, m, outcome, _reason, now) {
+      if (node !== at || (outcome !== Outcome.Forwarded && outcome !== Outcome.Completed)) return;
+      const k = keyOf(m);
+      if (k === null) return;
+      checked++;
+      const first = seen.get(k);
+      if (first !== undefined) v.add({ message: m.id, at: now, key: k, detail: `processed again at "${inv.at}" (first as ${first})` });
+      else boundedSet(seen, k, m.id, inv.window);
+    },
+    result: () => base(inv, [inv.at], v, checked),
+  };
+}
+
+function orderPerKey(inv: Extract<Invariant, { kind: 'order-per-key' }>, c: CheckerContext): Checker {
+  const at = c.node(inv.at);
+  const keyOf = compileKey(inv.key, `invariant "${inv.id}"`);
+  const seqOf: KeyOf = inv.sequence !== undefined ? compileKey(inv.sequence, `invariant "${inv.id}" (sequence)`) : (m) => m.root;
+  const last = new Map<MessageKey, number>();
+  const v = new Violations();
+  let checked = 0;
+  return {
+    arrived(node, m, now) {
+      if (node !== at) return;
+      const k = keyOf(m);
+      const s = Number(seqOf(m));
+      if (k === null || !Number.isFinite(s)) return;
+      checked++;
+      const prev = last.get(k);
+      if (prev !== undefined && s < prev) v.add({ message: m.id, at: now, key: k, detail: `sequence ${s} arrived after ${prev}` });
+      else if (prev === undefined || s > prev) boundedSet(last, k, s, 1_000_000);
+    },
+    result: () => base(inv, [inv.at], v, checked),
+  };
+}
+
+function latency(inv: Extract<Invariant, { kind: 'latency' }>, c: CheckerContext): Checker {
+  const at = c.node(inv.at);
+  const h = new Histogram();
+  const over: InvariantViolation[] = [];
+  let overCount = 0;
+  const record = (m: Message, value: number, now: number) => {
+    h.record(value);
+    if (value > inv.under) {
+      overCount++;
+      if (over.length < FIRST) over.push({ message: m.id, at: now, detail: `${value.toFixed(1)} ms > ${inv.under} ms` });
+    }
+  };
+  const endToEnd = inv.measure === 'end-to-end';
+  return {
+    arrived(node, m, now) {
+      if (endToEnd && node === at) record(m, now - m.createdAt, now);
+    },
+    left(node, m, _outcome, _reason, now) {
+      if (!endToEnd && node === at) record(m, now - m.arrivedAt, now);
+    },
+    result() {
+      const observed = h.quantile(inv.percentile / 100);
+      const ok = h.count === 0 || observed <= inv.under;
+      return {
+        id: inv.id,
+        kind: inv.kind,
+        ...(inv.label !== undefined ? { label: inv.label } : {}),
+        ok,
+        violations: ok ? 0 : overCount,
+        checked: h.count,
+        observed,
+        first: ok ? [] : over,
+        nodes: [inv.at],
+      };
+    },
+  };
+}
+
+/** Checker factories by kind: the extension point for new kinds of invariant. */
+export const CHECKERS: { [K in InvariantKind]: (inv: Extract<Invariant, { kind: K }>, c: CheckerContext) => Checker } = {
+  'no-loss': noLoss,
+  'exactly-once': exactlyOnce,
+  'order-per-key': orderPerKey,
+  latency,
+};
+
+const TERMINAL = new Int8Array(8);
+TERMINAL[Outcome.Completed] = 1;
+TERMINAL[Outcome.Dropped] = 1;
+TERMINAL[Outcome.Stored] = 1;
+TERMINAL[Outcome.Merged] = 1;
+
+/** Runs the invariants of a topology. */
+export class InvariantMonitor {
+  private readonly checkers: Checker[] = [];
+  /** Checkers to call per node index (null when none watches the node). */
+  private readonly onArrive: (Checker[] | null)[];
+  private readonly onLeave: (Checker[] | null)[];
+  /** Checkers that watch every departure (no-loss). */
+  private readonly everywhere: Checker[] = [];
+  private aliveRoots: Map<number, number> | null = null;
+
+  /**
+   * @throws Error when an invariant is invalid (a key expression that does not parse, an unknown node).
+   */
+  constructor(
+    private readonly sim: Simulation,
+    specs: readonly InvariantSpec[],
+  ) {
+    const n = sim.nodes.length;
+    this.onArrive = new Array<Checker[] | null>(n).fill(null);
+    this.onLeave = new Array<Checker[] | null>(n).fill(null);
+    const ctx: CheckerContext = {
+      sim,
+      node: (id) => {
+        const i = sim.indexOf(id);
+        if (i < 0) throw new Error(`invariant: no node "${id}"`);
+        return i;
+      },
+      alive: () => (this.aliveRoots ??= new Map()),
+    };
+    for (const spec of specs) {
+      const inv = invariantSchema.parse(spec);
+      const make = CHECKERS[inv.kind] as (i: Invariant, c: CheckerContext) => Checker;
+      const checker = make(inv, ctx);
+      this.checkers.push(checker);
+      const watched = inv.kind === 'no-loss' ? [inv.from, inv.to] : [inv.at];
+      const add = (lists: (Checker[] | null)[], i: number) => {
+        const list = (lists[i] ??= []);
+        if (!list.includes(checker)) list.push(checker);
+      };
+      for (const id of watched) {
+        const i = ctx.node(id);
+        if (checker.arrived) add(this.onArrive, i);
+        // no-loss watches every departure (below), not only those at its nodes
+        if (checker.left && inv.kind !== 'no-loss') add(this.onLeave, i);
+      }
+      if (inv.kind === 'no-loss') this.everywhere.push(checker);
+    }
+  }
+
+  /** A message arrived at a node. */
+  arrived(node: number, m: Message): void {
+    const list = this.onArrive[node];
+    if (list !== null) for (const c of list) c.arrived!(node, m, this.sim.now);
+  }
+
+  /** A message was born (created, derived or copied by a fault). */
+  created(m: Message): void {
+    const alive = this.aliveRoots;
+    if (alive !== null) alive.set(m.root, (alive.get(m.root) ?? 0) + 1);
+  }
+
+  /** A message left a node with an outcome. */
+  left(node: number, m: Message, outcome: number, reason: DeadLetterReason | null): void {
+    const alive = this.aliveRoots;
+    if (alive !== null) {
+      if (TERMINAL[outcome] === 1) {
+        const n = (alive.get(m.root) ?? 1) - 1;
+        if (n > 0) alive.set(m.root, n);
+        else alive.delete(m.root);
+      } else if (outcome === Outcome.Reprocessed) alive.set(m.root, (alive.get(m.root) ?? 0) + 1);
+    }
+    const now = this.sim.now;
+    const list = this.onLeave[node];
+    if (list !== null) for (const c of list) c.left!(node, m, outcome, reason, now);
+    for (const c of this.everywhere) c.left!(node, m, outcome, reason, now);
+  }
+
+  /** Every invariant's state now. */
+  results(): InvariantResult[] {
+    return this.checkers.map((c) => c.result(this.sim.now));
+  }
+
+  /** True when every invariant holds now. */
+  ok(): boolean {
+    return this.results().every((r) => r.ok);
+  }
+}
