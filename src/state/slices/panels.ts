@@ -24,6 +24,8 @@ export interface Toast {
 }
 
 export interface PanelsSlice {
+  /** False until the startup sequence has opened something (a link, an example or the last topology). */
+  ready: boolean;
   theme: Theme;
   largeText: boolean;
   dialog: DialogId | null;
@@ -31,6 +33,7 @@ export interface PanelsSlice {
   toasts: readonly Toast[];
   dock: { height: number; collapsed: boolean };
   saveState: 'idle' | 'saving' | 'saved' | 'error';
+  setReady(): void;
   setTheme(theme: Theme): void;
   setLargeText(on: boolean): void;
   openDialog(d: DialogId): void;
@@ -87,6 +90,7 @@ function initialDock(): PanelsSlice['dock'] {
 let toastSeq = 0;
 
 export const createPanelsSlice: StateCreator<StudioState, [], [], PanelsSlice> = (set, get) => ({
+  ready: false,
   theme: initialTheme(),
   largeText: readStorage(LARGE_KEY) === '1',
   dialog: null,
@@ -94,6 +98,7 @@ export const createPanelsSlice: StateCreator<StudioState, [], [], PanelsSlice> =
   toasts: [],
   dock: initialDock(),
   saveState: 'idle',
+  setReady: () => set({ ready: true }),
   setTheme: (theme) => {
     writeStorage(THEME_KEY, theme);
     set({ theme });
