@@ -7,7 +7,7 @@
  * Run `npm run schema` after changing a schema or adding a kind; scripts/schema.test.ts fails while the
  * committed file differs from what this generates.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -69,7 +69,12 @@ export function renderSchema(): string {
 
 function isEntryPoint(): boolean {
   const entry = process.argv[1];
-  return entry !== undefined && resolve(entry) === fileURLToPath(import.meta.url);
+  if (entry === undefined) return false;
+  try {
+    return realpathSync(resolve(entry)) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
 }
 
 if (isEntryPoint()) {

@@ -7,7 +7,7 @@
  * `main` is a pure function of the arguments and a file reader, so tests call it directly; the process
  * glue at the bottom only runs when this file is the entry point.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatError } from '../model/errors';
@@ -108,7 +108,12 @@ export function main(
 /** True when this module is the process's entry point (not imported by a test). */
 function isEntryPoint(): boolean {
   const entry = process.argv[1];
-  return entry !== undefined && resolve(entry) === fileURLToPath(import.meta.url);
+  if (entry === undefined) return false;
+  try {
+    return realpathSync(resolve(entry)) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
 }
 
 if (isEntryPoint()) {
