@@ -17,6 +17,7 @@ import type { DeadLetterReason, Message } from '../model/message';
 import { simulationSchema, type SimulationSettings, type Topology } from '../model/topology';
 import { createRunHooks, type RunHooks } from './hooks';
 import { NodeContextImpl } from './NodeContext';
+import { Link, messageBytes } from './links';
 import { Counter, Metrics } from './metrics';
 import type { EdgeHandle, NodeBehavior, NodeView, PatternDefinition } from './pattern';
 import { PATTERNS } from './patterns/index';
@@ -73,6 +74,8 @@ export interface NodeRuntime {
 export interface EdgeRuntime extends EdgeHandle {
   readonly source: number;
   readonly sourcePort: string;
+  /** The link with capacity of this edge, or null for an instant hop (see links.ts). */
+  readonly link: Link | null;
 }
 
 export class Simulation {
@@ -129,8 +132,10 @@ export class Simulation {
         target,
         targetPort: e.targetPort ?? 'in',
         config,
+        link: e.link ? new Link(e.link, Rng.forStream(this.settings.seed, 'link:' + e.id)) : null,
       };
       this.edges.push(edge);
+      this.metrics.links[i] = edge.link;
       const list = outs[source].get(edge.sourcePort) ?? [];
       list.push(edge);
       outs[source].set(edge.sourcePort, list);
@@ -278,7 +283,8 @@ export class Simulation {
     this.metrics.add(node, Counter.Emitted);
     this.metrics.edgeMessages[edge.index]++;
     this.pending[edge.target]++;
-    this.sched.schedule(this.now, EventType.Deliver, edge.target, edge.index, m, edge.targetPort);
+    const at = edge.link === null ? this.now : edge.link.transmit(this.now, messageBytes(m));
+    this.sched.schedule(at, EventType.Deliver, edge.target, edge.index, m, edge.targetPort);
   }
 
   /** @internal Schedules the arrival of `m` at `target` at `time` (faults: delayed, copied, held back). */

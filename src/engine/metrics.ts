@@ -10,6 +10,7 @@
  */
 import { DEAD_LETTER_REASONS, type DeadLetterReason } from '../model/message';
 import { Histogram, type LatencySummary } from './histogram';
+import type { Link, LinkReport } from './links';
 
 /** Per-node counters. */
 export const Counter = {
@@ -51,6 +52,12 @@ export interface NodeReport {
   latency: LatencySummary;
 }
 
+/** The report of one edge (the runner's JSON `edges.<id>`); `link` only for edges with a link. */
+export interface EdgeReport {
+  messages: number;
+  link?: LinkReport;
+}
+
 /** Run totals (the runner's JSON `totals`). */
 export interface TotalsReport {
   /** Messages created by producers. */
@@ -72,6 +79,8 @@ export class Metrics {
   readonly counters: Float64Array;
   readonly gauges: Float64Array;
   readonly edgeMessages: Float64Array;
+  /** Links with capacity by edge index (null for instant edges); set by the simulation. */
+  readonly links: (Link | null)[];
   readonly latency: Histogram[];
   readonly endToEnd = new Histogram();
   produced = 0;
@@ -89,6 +98,7 @@ export class Metrics {
     this.counters = new Float64Array(nodeCount * COUNTERS);
     this.gauges = new Float64Array(nodeCount * GAUGES);
     this.edgeMessages = new Float64Array(edgeCount);
+    this.links = new Array<Link | null>(edgeCount).fill(null);
     this.latency = Array.from({ length: nodeCount }, () => new Histogram());
   }
 
@@ -173,6 +183,18 @@ export class Metrics {
       },
       latency: this.latency[node].summary(),
     };
+  }
+
+  /** Link utilization (busy time / elapsed, 0–1) of an edge at `now`; 0 for an edge without a link. */
+  linkUtilization(edge: number, now: number): number {
+    const link = this.links[edge];
+    return link ? link.utilization(now) : 0;
+  }
+
+  /** The report of one edge at `now`. */
+  edgeReport(edge: number, now: number): EdgeReport {
+    const link = this.links[edge];
+    return link ? { messages: this.edgeMessages[edge], link: link.report(now) } : { messages: this.edgeMessages[edge] };
   }
 
   /** Run totals. */

@@ -9,7 +9,7 @@
  */
 import type { FaultReport } from './faults';
 import type { InvariantResult } from './invariants';
-import type { NodeReport, TotalsReport } from './metrics';
+import type { EdgeReport, NodeReport, TotalsReport } from './metrics';
 import type { Simulation } from './Simulation';
 
 /** The report of a run. */
@@ -21,7 +21,7 @@ export interface RunReport {
   now: number;
   events: number;
   nodes: Record<string, NodeReport>;
-  edges: Record<string, { messages: number }>;
+  edges: Record<string, EdgeReport>;
   totals: TotalsReport;
   traceDigest: string;
   /** Each fault of the topology's schedule, when it has one (see faults.ts). */
@@ -34,8 +34,8 @@ export interface RunReport {
 export function buildReport(sim: Simulation): RunReport {
   const nodes: Record<string, NodeReport> = {};
   for (const n of sim.nodes) nodes[n.id] = sim.metrics.nodeReport(n.index, n.kind, sim.now);
-  const edges: Record<string, { messages: number }> = {};
-  for (const e of sim.edges) edges[e.id] = { messages: sim.metrics.edgeMessages[e.index] };
+  const edges: Record<string, EdgeReport> = {};
+  for (const e of sim.edges) edges[e.id] = sim.metrics.edgeReport(e.index, sim.now);
   return {
     topology: sim.topology.name,
     seed: sim.settings.seed,

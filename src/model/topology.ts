@@ -13,6 +13,7 @@ import { getCatalogEntry, outputPortsOf } from './catalog';
 import { pathToString, type ValidationError } from './errors';
 import { ID_PATTERN } from './ids';
 import { CURRENT_VERSION, migrate } from './migrations';
+import { distributionSchema } from './schemas';
 import { checkFaultsAndInvariants, faultsSchema, invariantsSchema } from './faults';
 
 /** The `format` marker of every topology file. */
@@ -57,6 +58,19 @@ export const nodeSchema = z.strictObject({
   config: z.record(z.string(), z.unknown()).optional(),
 });
 
+/**
+ * A link with capacity on an edge (optional): messages are serialized at `bandwidth` bytes per virtual
+ * second, one after another, then take `latency` ms (a constant or a distribution) to arrive. See
+ * `src/engine/links.ts` and docs/topology-format.md, "Links with capacity".
+ */
+export const linkSchema = z.strictObject({
+  bandwidth: z.number().positive().finite().max(1e15).meta({ title: 'Bandwidth', unit: 'B/s' }),
+  latency: z.union([z.number().min(0).finite(), distributionSchema]).optional().meta({ title: 'Latency', unit: 'ms' }),
+});
+
+/** A link's settings as written in the file. */
+export type LinkSpec = z.infer<typeof linkSchema>;
+
 /** An edge as written in the file. */
 export const edgeSchema = z.strictObject({
   id: idSchema,
@@ -66,6 +80,7 @@ export const edgeSchema = z.strictObject({
   targetPort: z.string().min(1).max(64).optional(),
   label: z.string().max(200).optional(),
   config: z.record(z.string(), z.unknown()).optional(),
+  link: linkSchema.optional(),
 });
 
 /** The whole file. */
