@@ -43,6 +43,8 @@ export interface ValidationError {
   nodeId?: string;
   /** The edge the error is about, when it is about one. */
   edgeId?: string;
+  /** For E140: the 0-based character position of the problem in the expression at `path`. */
+  position?: number;
   /** Line and column in the file text, for JSON syntax and limit errors. */
   line?: number;
   column?: number;

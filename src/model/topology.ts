@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { getCatalogEntry, outputPortsOf } from './catalog';
 import { pathToString, type ValidationError } from './errors';
+import { isExpressionIssue } from './expressions';
 import { ID_PATTERN } from './ids';
 import { CURRENT_VERSION, migrate } from './migrations';
 import { distributionSchema } from './schemas';
@@ -219,6 +220,9 @@ function zodIssueToError(
   }
   if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) {
     return [{ code: 'E112', message: `required field is missing (${issue.expected})`, path: pathToString(base), ...ids }];
+  }
+  if (isExpressionIssue(issue)) {
+    return [{ code: 'E140', message: issue.message, path: pathToString(base), position: issue.params.position, ...ids }];
   }
   return [{ code: fallbackCode, message: issue.message, path: pathToString(base), ...ids }];
 }

@@ -1,6 +1,7 @@
 /**
  * The entry points: parse, check and compile an expression; or just validate one.
  */
+import { checkAst } from '../../model/expressions/check';
 import { compileAst } from './compile';
 import { ExpressionError } from './ExpressionError';
 import { EXPRESSION_LIMITS } from './limits';
@@ -74,6 +75,9 @@ export function parseExpression(text: string, options?: ExpressionOptions): Pars
   }
   const parsed = parseAst(text);
   if ('problem' in parsed) return { ok: false, error: parsed.problem };
+  // the model's checker (what topology validation runs) first, so both refuse alike, with the same words
+  const problem = checkAst(parsed.ast, parsed.positions);
+  if (problem) return { ok: false, error: problem };
   try {
     const root = compileAst(parsed.ast, parsed.positions);
     return { ok: true, expr: new Compiled(text, root.fn, maxSteps) };

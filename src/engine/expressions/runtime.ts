@@ -49,8 +49,8 @@ export function chargeChars(s: EvalState, chars: number, position: number): void
     charge(s, Math.ceil(chars / EXPRESSION_LIMITS.charsPerStep), position);
 }
 
-/** Property names that are refused everywhere: reading them could reach prototypes or constructors. */
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+/** Property names that are refused everywhere (defined with the checker, in the model). */
+export { FORBIDDEN_KEYS } from '../../model/expressions/names';
 
 /**
  * Throws the error for a refused property name.

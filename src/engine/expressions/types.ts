@@ -1,6 +1,7 @@
 /**
  * The types of the expression language's public API.
  */
+import type { ExpressionProblem } from '../../model/expressions/types';
 
 /**
  * What an expression can read: a structural subset of the engine's `Message` (src/model/message.ts),
@@ -47,18 +48,8 @@ export interface ExpressionOptions {
   readonly maxSteps?: number;
 }
 
-/**
- * A problem found while parsing or checking an expression: what, and where.
- *
- * @example
- * { message: 'Unknown name "totl"', position: 8 }
- */
-export interface ExpressionProblem {
-  /** What is wrong, in a sentence. */
-  readonly message: string;
-  /** 0-based index of the offending character or token in the expression text. */
-  readonly position: number;
-}
+/** A problem found while parsing or checking an expression (defined with the parser, in the model). */
+export type { ExpressionProblem };
 
 /**
  * An expression that parsed and checked, compiled once into a tree of closures. Evaluate it as often as
