@@ -40,7 +40,8 @@ Options:
   --format F        json (default) or table
   -h, --help        print this help
 
-Exit codes: 0 ran, 1 invalid topology or failed run, 2 bad arguments or unreadable file.`;
+Exit codes: 0 ran, 1 invalid topology or failed run, 2 bad arguments or unreadable file,
+            3 ran but an invariant of the topology failed.`;
 
 const MAX_SEED = 2 ** 32 - 1;
 

@@ -123,6 +123,28 @@ describe('table formatting', () => {
   });
 });
 
+describe('table of edges with links', () => {
+  it('shows link utilization and backlog for edges with a link with capacity', () => {
+    const t = topology({
+      edges: [
+        { id: 'e1', source: 'src', target: 'q', link: { bandwidth: 10_000, latency: 2 } },
+        { id: 'e2', source: 'q', target: 'w' },
+      ],
+    });
+    const run = runTopologyText(JSON.stringify(t), 'l.json');
+    if (!run.ok) throw new Error(run.errors.join('\n'));
+    const link = run.report.edges.e1.link;
+    expect(link?.messages).toBe(run.report.edges.e1.messages);
+    const text = formatTable(run.report);
+    expect(text).toContain('link util %');
+    expect(text).toMatch(
+      new RegExp(
+        `e1\\s+${run.report.edges.e1.messages}\\s+${((link?.utilization ?? 0) * 100).toFixed(1)}\\s`,
+      ),
+    );
+  });
+});
+
 describe('runTopologyText', () => {
   it('runs to until, applies seed and until overrides, and gives the documented report shape', () => {
     const run = runTopologyText(JSON.stringify(topology()), 't.json', { seed: 9, until: 2000 });
@@ -262,6 +284,55 @@ describe('main', () => {
     if (!run.ok) throw new Error(run.errors.join('\n'));
     expect(JSON.parse(formatReport(run.report, 'json'))).toEqual(JSON.parse(JSON.stringify(run.report)));
     expect(formatReport(run.report, 'table')).toContain('Order queue');
+  });
+});
+
+describe('invariants', () => {
+  const withInvariants = (invariants: unknown[]) =>
+    JSON.stringify(
+      topology({
+        nodes: [
+          { id: 'src', kind: 'producer', config: { rate: 50 } },
+          { id: 'w', kind: 'service-activator', config: { serviceTime: { dist: 'constant', value: 5 } } },
+          { id: 'done', kind: 'sink' },
+        ],
+        edges: [
+          { id: 'e1', source: 'src', target: 'w' },
+          { id: 'e2', source: 'w', target: 'done' },
+        ],
+        invariants,
+      }),
+    );
+
+  it('exits 3 with one stderr line per failed invariant, and still prints the report', () => {
+    const text = withInvariants([
+      { id: 'fast', kind: 'latency', at: 'done', percentile: 50, under: 1 },
+      { id: 'complete', kind: 'no-loss', from: 'src', to: 'done' },
+    ]);
+    const r = main(['inv.json', '--format', 'table'], files({ 'inv.json': text }));
+    expect(r.code).toBe(EXIT.invariant);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^inv\.json: invariant "fast" \(latency\) failed: \d+ violations?; first: m\d+ at [\d.]+ ms: /,
+    );
+    expect(r.stdout).toMatch(/Invariants\n/);
+    expect(r.stdout).toMatch(/fast\s+latency\s+FAILED/);
+    expect(r.stdout).toMatch(/complete\s+no-loss\s+holds/);
+    const json = JSON.parse(main(['inv.json'], files({ 'inv.json': text })).stdout) as RunReport;
+    expect(json.invariants?.map((i) => [i.id, i.ok])).toEqual([
+      ['fast', false],
+      ['complete', true],
+    ]);
+  });
+
+  it('exits 0 when every invariant holds', () => {
+    const r = main(
+      ['inv.json'],
+      files({ 'inv.json': withInvariants([{ id: 'ok', kind: 'latency', at: 'done', under: 100 }]) }),
+    );
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.stderr).toBe('');
   });
 });
 

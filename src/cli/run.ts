@@ -2,7 +2,8 @@
  * The headless runner: `npm run sim -- <topology.json> [--seed N] [--until ms] [--events N]
  * [--format json|table]`. Validates the file with the same door as the studio (`validateTopologyText`),
  * runs it with the same engine in Node, and prints the run report (see docs/topology-format.md, "Runner
- * report") on stdout and nothing else. Problems go to stderr, one a line, without stack traces.
+ * report") on stdout and nothing else. Problems go to stderr, one a line, without stack traces. When the
+ * topology declares invariants and one fails, the report is still printed and the exit code is 3.
  *
  * `main` is a pure function of the arguments and a file reader, so tests call it directly; the process
  * glue at the bottom only runs when this file is the entry point.
@@ -15,7 +16,7 @@ import { validateTopologyText } from '../model/topology';
 import { buildReport, type RunReport } from '../engine/report';
 import { Simulation } from '../engine/Simulation';
 import { parseArgs, USAGE, type CliOptions } from './args';
-import { formatTable } from './table';
+import { formatNumber, formatTable } from './table';
 
 /** What the CLI prints and how it exits. */
 export interface CliResult {
@@ -24,8 +25,8 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Exit codes. */
-export const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
+/** Exit codes: ran; invalid topology or failed run; bad arguments or unreadable file; ran but an invariant failed. */
+export const EXIT = { ok: 0, invalid: 1, usage: 2, invariant: 3 } as const;
 
 /** Reads a file as UTF-8 text (injectable for tests). */
 export type ReadText = (path: string) => string;
@@ -33,6 +34,17 @@ export type ReadText = (path: string) => string;
 /** The report as the chosen format prints it. */
 export function formatReport(report: RunReport, format: CliOptions['format']): string {
   return format === 'table' ? formatTable(report) : JSON.stringify(report, null, 2) + '\n';
+}
+
+/** One stderr line per invariant of the report that does not hold. */
+export function invariantFailures(report: RunReport, file: string): string[] {
+  return (report.invariants ?? [])
+    .filter((i) => !i.ok)
+    .map((i) => {
+      const first = i.first[0];
+      const times = `${i.violations} violation${i.violations === 1 ? '' : 's'}`;
+      return `${file}: invariant "${i.id}" (${i.kind}) failed: ${times}${first ? `; first: ${first.message} at ${formatNumber(first.at)} ms: ${first.detail}` : ''}`;
+    });
 }
 
 /** Why a file could not be read, in words. */
@@ -98,10 +110,12 @@ export function main(
   }
   const run = runTopologyText(text, options.file, options);
   if (!run.ok) return { code: EXIT.invalid, stdout: '', stderr: run.errors.join('\n') + '\n' };
+  const failures = invariantFailures(run.report, options.file);
+  const stderr = [...(run.note ? [run.note] : []), ...failures].map((l) => l + '\n').join('');
   return {
-    code: EXIT.ok,
+    code: failures.length ? EXIT.invariant : EXIT.ok,
     stdout: formatReport(run.report, options.format),
-    stderr: run.note ? run.note + '\n' : '',
+    stderr,
   };
 }
 

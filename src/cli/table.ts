@@ -82,10 +82,27 @@ export function formatTable(report: RunReport): string {
   const edges = Object.entries(report.edges);
   if (edges.length) {
     out.push('');
-    out.push('Edges');
-    out.push(
-      ...alignColumns([['edge', 'messages'], ...edges.map(([id, e]) => [id, formatNumber(e.messages)])]),
+    const links = edges.some(([, e]) => e.link);
+    const header = links
+      ? ['edge', 'messages', 'link util %', 'queued', 'max queued', 'bytes', 'mean queue delay']
+      : ['edge', 'messages'];
+    const rows = edges.map(([id, e]) =>
+      e.link
+        ? [
+            id,
+            formatNumber(e.messages),
+            (e.link.utilization * 100).toFixed(1),
+            formatNumber(e.link.queued),
+            formatNumber(e.link.maxQueued),
+            formatNumber(e.link.bytes),
+            `${formatNumber(e.link.meanQueueDelay)} ms`,
+          ]
+        : [id, formatNumber(e.messages)],
     );
+    out.push(
+      links ? 'Edges (links with capacity: utilization, backlog, bytes, wait before sending)' : 'Edges',
+    );
+    out.push(...alignColumns([header, ...rows]));
   }
 
   const t = report.totals;
@@ -108,5 +125,43 @@ export function formatTable(report: RunReport): string {
     `end-to-end latency (virtual ms, ${l.count} completed): mean ${formatNumber(l.mean)} · p50 ${formatNumber(l.p50)} · ` +
       `p95 ${formatNumber(l.p95)} · p99 ${formatNumber(l.p99)} · max ${formatNumber(l.max)}`,
   );
+  if (report.faults?.length) {
+    out.push('');
+    out.push('Faults');
+    const rows = [['fault', 'type', 'target', 'activations', 'affected', 'active at end']];
+    for (const f of report.faults) {
+      const target = 'node' in f.target ? `node ${f.target.node}` : `edge ${f.target.edge}`;
+      rows.push([
+        f.id,
+        f.type,
+        target,
+        formatNumber(f.activations),
+        formatNumber(f.affected),
+        f.active ? 'yes' : 'no',
+      ]);
+    }
+    out.push(...alignColumns(rows));
+  }
+  if (report.invariants?.length) {
+    out.push('');
+    out.push('Invariants');
+    const rows = [['invariant', 'kind', 'result', 'violations', 'checked', 'pending', 'observed']];
+    for (const i of report.invariants) {
+      rows.push([
+        i.id,
+        i.kind,
+        i.ok ? 'holds' : 'FAILED',
+        formatNumber(i.violations),
+        formatNumber(i.checked),
+        i.pending === undefined ? '' : formatNumber(i.pending),
+        i.observed === undefined ? '' : `${formatNumber(i.observed)} ms`,
+      ]);
+    }
+    out.push(...alignColumns(rows));
+    for (const i of report.invariants) {
+      for (const v of i.first.slice(0, 3))
+        out.push(`  ${i.id}: ${v.message} at ${formatNumber(v.at)} ms: ${v.detail}`);
+    }
+  }
   return out.join('\n') + '\n';
 }
