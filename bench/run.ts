@@ -8,6 +8,7 @@
 import { alignColumns } from '../src/cli/table';
 import { benchEngine, formatEngineResult, si } from './engine';
 import { benchExpressions, type ExpressionBenchResult } from './expressions';
+import { benchRouting, formatRoutingResult } from './routing';
 
 /** A registered suite: `run` does the measuring and returns the text to print. */
 export interface BenchSuite {
@@ -28,6 +29,11 @@ const SUITES: BenchSuite[] = [
     name: 'expressions',
     description: 'expression language evaluations/s against the same logic hand-written in JavaScript',
     run: async () => formatExpressions(await benchExpressions()),
+  },
+  {
+    name: 'routing',
+    description: 'content-based router (3 rules) and message filter cost per message in the engine, vs producer → sink',
+    run: async () => formatRoutingResult(await benchRouting()),
   },
 ];
 // ---- end of registration list ----
