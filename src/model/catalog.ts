@@ -31,10 +31,14 @@ export function getCatalogEntry(kind: string): CatalogEntry | undefined {
   return BY_KIND.get(kind);
 }
 
-/** The output ports of a node, given its (possibly partial) config. Falls back to defaults on bad config. */
+/**
+ * The output ports of a node, given its (possibly partial) config. On a bad config, the defaults overlaid
+ * with the config as written, so that a router rule whose expression is being typed keeps its port (and
+ * its edge stays valid); `outputs` functions that read config must therefore accept unvalidated values.
+ */
 export function outputPortsOf(entry: CatalogEntry, config: Record<string, unknown> | undefined): readonly PortSpec[] {
   const parsed = entry.config.safeParse(config ?? {});
-  return entry.outputs(parsed.success ? parsed.data : (entry.config.parse({}) as Record<string, unknown>));
+  return entry.outputs(parsed.success ? parsed.data : { ...(entry.config.parse({}) as Record<string, unknown>), ...config });
 }
 
 /** The config with defaults applied; throws a ZodError when invalid (validate first). */

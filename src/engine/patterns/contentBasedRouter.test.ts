@@ -200,3 +200,24 @@ describe('content-based router', () => {
     }
   });
 });
+
+describe('content-based router: a rule being edited', () => {
+  it('an invalid rule expression is one E140, and the edges from the rule ports stay valid', () => {
+    const v = validateTopology(
+      buildTopology(
+        { src: 'producer', router: ['content-based-router', { rules: [{ name: 'big', when: 'payload.total >' }, { name: 'eu', when: 'true' }] }], a: 'sink', b: 'sink' },
+        ['src -> router', 'router:big -> a', 'router:eu -> b'],
+      ),
+    );
+    expect(v.ok).toBe(false);
+    if (!v.ok) expect(v.errors.map((e) => [e.code, e.path])).toEqual([['E140', 'nodes[1].config.rules[0].when']]);
+  });
+
+  it('ports come only from well-formed, unique, free names of an unvalidated config', () => {
+    const entry = getCatalogEntry('content-based-router')!;
+    const ports = outputPortsOf(entry, { rules: [{ name: 'a', when: '(' }, { name: 'a' }, { name: 'otherwise' }, { name: 7 }, null, { name: 'b c' }, { name: 'b' }] });
+    expect(ports.map((p) => p.id)).toEqual(['a', 'b', 'otherwise', 'dead-letter']);
+    // a config invalid elsewhere keeps the default rule
+    expect(outputPortsOf(entry, { mode: 'sideways' }).map((p) => p.id)).toEqual(['high', 'otherwise', 'dead-letter']);
+  });
+});

@@ -54,9 +54,10 @@ export const CONSTRUCTION_ENTRIES: readonly CatalogEntry[] = [
     title: 'Envelope unwrapper',
     summary: 'Restores the original message from its envelope.',
     description:
-      'Takes an envelope made by an envelope wrapper and restores the original: kind, type, headers, ' +
-      'payload and, unless turned off, priority and expiry. The correlation id of the envelope is kept. A ' +
-      'message that is not an envelope is dead-lettered as invalid.',
+      'Takes an envelope made by an envelope wrapper and restores the original: kind, type, correlation ' +
+      'id, headers, payload and, unless turned off, priority and expiry. The restored message is caused by ' +
+      'the envelope, which ends here (merged into it). A message that is not an envelope is dead-lettered ' +
+      'as invalid.',
     inputs: [PORTS.in],
     outputs: () => [PORTS.out, PORTS.deadLetter],
     config: envelopeUnwrapperConfig,

@@ -31,6 +31,26 @@ function uniqueNames<T extends { name: string }>(items: readonly T[], ctx: z.Ref
 
 const routePort = (name: string): PortSpec => ({ id: name, label: name, role: 'success' });
 
+const PORT_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
+
+/**
+ * The ports named by a list of rules or recipients. It may be given a config that does not validate (the
+ * studio asks for ports while a rule is being edited), so it keeps only well-formed, unique, free names:
+ * a rule with an expression being typed keeps its port, and its edge does not come and go.
+ */
+function namedPorts(items: unknown): PortSpec[] {
+  if (!Array.isArray(items)) return [];
+  const seen = new Set<string>();
+  const ports: PortSpec[] = [];
+  for (const item of items.slice(0, MAX_ROUTES)) {
+    const name: unknown = item !== null && typeof item === 'object' ? (item as { name?: unknown }).name : undefined;
+    if (typeof name !== 'string' || !PORT_NAME.test(name) || RESERVED_PORTS.has(name) || seen.has(name)) continue;
+    seen.add(name);
+    ports.push(routePort(name));
+  }
+  return ports;
+}
+
 const OTHERWISE: PortSpec = { id: 'otherwise', label: 'otherwise', role: 'success' };
 
 export const routerRuleSchema = z.strictObject({
@@ -113,10 +133,7 @@ export const ROUTING_ENTRIES: readonly CatalogEntry[] = [
       'port when it is connected, else it is dead-lettered as no-route. A rule that fails while evaluating ' +
       '(for example a step limit) dead-letters the message with the error.',
     inputs: [PORTS.in],
-    outputs: (config) => {
-      const rules = Array.isArray(config.rules) ? (config.rules as { name: string }[]) : [];
-      return [...rules.map((r) => routePort(r.name)), OTHERWISE, PORTS.deadLetter];
-    },
+    outputs: (config) => [...namedPorts(config.rules), OTHERWISE, PORTS.deadLetter],
     config: contentBasedRouterConfig,
     fanOut: 'one',
   },
@@ -148,10 +165,7 @@ export const ROUTING_ENTRIES: readonly CatalogEntry[] = [
       'with backoff and then continue, or fail-all (nothing is delivered and the message is dead-lettered). ' +
       'Counts per recipient and an aggregate status per message (delivered, partial, failed).',
     inputs: [PORTS.in],
-    outputs: (config) => {
-      const recipients = Array.isArray(config.recipients) ? (config.recipients as { name: string }[]) : [];
-      return [...recipients.map((r) => routePort(r.name)), PORTS.deadLetter];
-    },
+    outputs: (config) => [...namedPorts(config.recipients), PORTS.deadLetter],
     config: recipientListConfig,
     fanOut: 'one',
   },
