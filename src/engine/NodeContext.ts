@@ -131,7 +131,8 @@ export class NodeContextImpl implements NodeContext<Record<string, unknown>> {
     msg.deadLetterDetail = detail ?? null;
     const node = this.sim.nodes[this.index];
     if (node.roles.get('dead-letter') === 'failure') {
-      this.sim.metrics.add(this.index, Counter.DeadLettered);
+      // counted as dead-lettered only when it goes somewhere; unconnected, emit drops (and counts) it
+      if (node.out.get('dead-letter')?.length) this.sim.metrics.add(this.index, Counter.DeadLettered);
       this.emit('dead-letter', msg, reason);
     } else {
       msg.failedAt = this.index;

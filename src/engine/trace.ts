@@ -141,6 +141,8 @@ export class Trace {
   record(m: Message, node: number, tOut: number, outcome: Outcome, port: string | null, reason: DeadLetterReason | null, edge: number): void {
     this.total++;
     const portIdx = port === null ? -1 : this.strings.intern(port);
+    // interned for every span, kept or not: port indices (in the digest) must not depend on sampling
+    const typeIdx = this.strings.intern(m.type);
     const reasonIdx = reason === null ? -1 : DEAD_LETTER_REASONS.indexOf(reason);
     // digest: every span, kept or not
     let a = this.h1;
@@ -172,7 +174,7 @@ export class Trace {
     this.outcome[i] = outcome;
     this.port[i] = portIdx;
     this.reason[i] = reasonIdx;
-    this.type[i] = this.strings.intern(m.type);
+    this.type[i] = typeIdx;
     this.kind[i] = KIND_CODES[m.kind];
     this.edge[i] = edge;
     this.correlation[i] = m.correlationId;

@@ -13,6 +13,7 @@ import { getCatalogEntry, outputPortsOf } from './catalog';
 import { pathToString, type ValidationError } from './errors';
 import { isExpressionIssue } from './expressions';
 import { ID_PATTERN } from './ids';
+import { jsonErrorOffset } from './jsonSyntax';
 import { CURRENT_VERSION, migrate } from './migrations';
 import { distributionSchema } from './schemas';
 import { checkFaultsAndInvariants, faultsSchema, invariantsSchema } from './faults';
@@ -196,8 +197,10 @@ export function validateTopologyText(text: string): ValidationResult {
     value = JSON.parse(text);
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
+    // where: our own scan, since engines do not always say (V8: "Unexpected token '}', … is not valid JSON")
     const pos = /position (\d+)/.exec(msg);
-    const where = pos ? lineColumn(text, Number(pos[1])) : {};
+    const offset = jsonErrorOffset(text);
+    const where = offset >= 0 ? lineColumn(text, offset) : pos ? lineColumn(text, Number(pos[1])) : {};
     return { ok: false, errors: [{ code: 'E100', message: `invalid JSON: ${msg}`, path: '', ...where }] };
   }
   return validateTopology(value);

@@ -71,6 +71,7 @@ export const pointToPoint: PatternDefinition = {
 
     return {
       onMessage(msg) {
+        msg.deliveries = 0; // a new arrival (not a nack): deliveries by an earlier channel do not count here
         if (depth >= capacity) {
           wasFull = true;
           if (c.overflow === 'drop') ctx.drop(msg, 'overflow');

@@ -28,6 +28,13 @@ export const producer: PatternDefinition = {
 
     const gap = () => (c.arrival === 'poisson' ? -meanGap * Math.log(ctx.rng.nextOpen()) : meanGap);
 
+    // header values are strings: a header that is exactly a numeric placeholder ("{{seq}}") is made text
+    const fillHeaders = (seq: number, now: number): Record<string, string> => {
+      const h = headers.fill(ctx.rng, seq, now) as Record<string, unknown>;
+      if (!headers.isStatic) for (const k of Object.keys(h)) if (typeof h[k] !== 'string') h[k] = String(h[k]);
+      return h as Record<string, string>;
+    };
+
     const make = (): Message => {
       made++;
       const now = ctx.now();
@@ -35,7 +42,7 @@ export const producer: PatternDefinition = {
         {
           kind: t.kind,
           type: t.type,
-          headers: headers.fill(ctx.rng, made, now) as Record<string, string>,
+          headers: fillHeaders(made, now),
           payload: payload.fill(ctx.rng, made, now),
           ttl: t.ttl,
           priority: t.priority,

@@ -1,0 +1,86 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EventType, Scheduler } from './Scheduler';
+
+/** Drains the scheduler into [time, payload] pairs. */
+function drain(s: Scheduler): [number, unknown][] {
+  const out: [number, unknown][] = [];
+  for (let e = s.pop(); e; e = s.pop()) {
+    out.push([e.time, e.data]);
+    s.release(e);
+  }
+  return out;
+}
+
+describe('Scheduler', () => {
+  it('pops by time, then in the order scheduled', () => {
+    const s = new Scheduler();
+    s.schedule(5, EventType.Timer, 0, 0, null, 'a');
+    s.schedule(1, EventType.Timer, 0, 0, null, 'b');
+    s.schedule(5, EventType.Timer, 0, 0, null, 'c');
+    s.schedule(0, EventType.Timer, 0, 0, null, 'd');
+    s.schedule(5, EventType.Timer, 0, 0, null, 'e');
+    s.schedule(1, EventType.Timer, 0, 0, null, 'f');
+    expect(s.size).toBe(6);
+    expect(s.peekTime()).toBe(0);
+    expect(drain(s).map(([, d]) => d)).toEqual(['d', 'b', 'f', 'a', 'c', 'e']);
+    expect(s.pop()).toBeUndefined();
+    expect(s.peekTime()).toBe(Infinity);
+  });
+
+  it('matches a stable sort by time, with pops interleaved with schedules (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.record({ op: fc.constant('push' as const), time: fc.oneof(fc.integer({ min: 0, max: 20 }), fc.double({ min: 0, max: 1e6, noNaN: true })) }), fc.record({ op: fc.constant('pop' as const) })), { maxLength: 300 }),
+        (ops) => {
+          const s = new Scheduler();
+          // reference: an array kept sorted by (time, id), ids in scheduling order
+          let ref: { time: number; id: number }[] = [];
+          let id = 0;
+          for (const op of ops) {
+            if (op.op === 'push') {
+              const time = op.time;
+              s.schedule(time, EventType.Timer, 0, 0, null, id);
+              ref.push({ time, id: id++ });
+              ref = ref.sort((a, b) => a.time - b.time || a.id - b.id);
+            } else {
+              const e = s.pop();
+              const r = ref.shift();
+              if (!r) expect(e).toBeUndefined();
+              else {
+                expect([e!.time, e!.data]).toEqual([r.time, r.id]);
+                s.release(e!);
+              }
+            }
+            expect(s.size).toBe(ref.length);
+          }
+          expect(drain(s)).toEqual(ref.map((r) => [r.time, r.id]));
+        },
+      ),
+    );
+  });
+
+  it('reuses released records without leaking their message or data', () => {
+    const s = new Scheduler();
+    s.schedule(1, EventType.Deliver, 2, 3, null, 'x');
+    const e = s.pop()!;
+    s.release(e);
+    expect(e.msg).toBeNull();
+    expect(e.data).toBeNull();
+    s.schedule(2, EventType.Timer, 4, 5, null, 'y');
+    const f = s.pop()!;
+    expect(f).toBe(e); // the same record, refilled
+    expect([f.time, f.type, f.node, f.arg, f.data]).toEqual([2, EventType.Timer, 4, 5, 'y']);
+  });
+
+  it('forEach visits every pending event; clear drops them', () => {
+    const s = new Scheduler();
+    for (let i = 0; i < 10; i++) s.schedule(10 - i, EventType.Timer, i, 0, null, null);
+    const nodes: number[] = [];
+    s.forEach((r) => nodes.push(r.node));
+    expect(nodes.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    s.clear();
+    expect(s.size).toBe(0);
+    expect(s.pop()).toBeUndefined();
+  });
+});
