@@ -198,6 +198,10 @@ export class NodeContextImpl implements NodeContext<Record<string, unknown>> {
     this.sim.notifyUpstream(this.index);
   }
 
+  call(nodeId: string, name: string, args: Record<string, unknown> = {}): unknown {
+    return this.sim.action(nodeId, name, args);
+  }
+
   schedule(delay: number, tag: number, msg: Message | null = null, data: unknown = null): void {
     const d = delay > 0 ? delay : 0;
     const sim = this.sim;

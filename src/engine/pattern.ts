@@ -99,6 +99,11 @@ export interface NodeContext<C = Record<string, unknown>> {
   pendingInbound(): number;
   /** Tells the nodes upstream of this one that it can take more (they get `onReady`). */
   notifyReady(): void;
+  /**
+   * Runs an action of another node of this run at once: a synchronous client call to a dependency, such
+   * as a command handler loading an aggregate from an event store. Throws when the node has no actions.
+   */
+  call(nodeId: string, name: string, args?: Record<string, unknown>): unknown;
 
   /** Schedules `onTimer(tag, msg, data)` after `delay` ms. */
   schedule(delay: number, tag: number, msg?: Message | null, data?: unknown): void;

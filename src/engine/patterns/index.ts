@@ -20,8 +20,13 @@ import { messageFilter } from './messageFilter';
 import { messageGateway } from './messageGateway';
 import { messageTranslator } from './messageTranslator';
 import { recipientList } from './recipientList';
+import { eventStore } from './eventStore';
+import { commandHandler } from './commandHandler';
+import { queryHandler } from './queryHandler';
+import { sagaOrchestrator } from './sagaOrchestrator';
+import { sagaParticipant } from './sagaParticipant';
 
-const ALL: readonly PatternDefinition[] = [producer, serviceActivator, sink, pointToPoint, publishSubscribe, deadLetter, contentBasedRouter, messageFilter, recipientList, messageTranslator, envelopeWrapper, envelopeUnwrapper, messageGateway, documentValidator, circuitBreaker, idempotentConsumer, transactionalOutbox];
+const ALL: readonly PatternDefinition[] = [producer, serviceActivator, sink, pointToPoint, publishSubscribe, deadLetter, contentBasedRouter, messageFilter, recipientList, messageTranslator, envelopeWrapper, envelopeUnwrapper, messageGateway, documentValidator, circuitBreaker, idempotentConsumer, transactionalOutbox, eventStore, commandHandler, queryHandler, sagaOrchestrator, sagaParticipant];
 
 /** Pattern behaviours by kind. */
 export const PATTERNS: ReadonlyMap<string, PatternDefinition> = new Map(ALL.map((p) => [p.kind, p]));
