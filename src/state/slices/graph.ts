@@ -38,6 +38,8 @@ export interface GraphSlice {
   doc: DocInfo;
   /** Counts changes of `topology` (loads included): autosave and the run work watch it. */
   revision: number;
+  /** Counts opened topologies (not edits): the canvas fits the view when it changes. */
+  loadCount: number;
   history: History<Topology>;
   nodeSizes: Readonly<Record<string, NodeSize>>;
 
@@ -74,6 +76,7 @@ export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (
   topology: emptyTopology(),
   doc: { id: null, source: 'new' },
   revision: 0,
+  loadCount: 0,
   history: emptyHistory(),
   nodeSizes: {},
 
@@ -82,6 +85,7 @@ export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (
       topology,
       doc,
       revision: s.revision + 1,
+      loadCount: s.loadCount + 1,
       history: emptyHistory(),
       selectedNodeIds: [],
       selectedEdgeIds: [],

@@ -33,6 +33,8 @@ export interface PanelsSlice {
   toasts: readonly Toast[];
   dock: { height: number; collapsed: boolean };
   saveState: 'idle' | 'saving' | 'saved' | 'error';
+  /** The graph revision that the last successful save wrote. */
+  savedRevision: number;
   setReady(): void;
   setTheme(theme: Theme): void;
   setLargeText(on: boolean): void;
@@ -44,7 +46,7 @@ export interface PanelsSlice {
   toast(text: string, tone?: Toast['tone']): void;
   dismissToast(id: number): void;
   setDock(patch: Partial<PanelsSlice['dock']>): void;
-  setSaveState(s: PanelsSlice['saveState']): void;
+  setSaveState(s: PanelsSlice['saveState'], revision?: number): void;
 }
 
 const THEME_KEY = 'messaging-studio.theme';
@@ -98,6 +100,7 @@ export const createPanelsSlice: StateCreator<StudioState, [], [], PanelsSlice> =
   toasts: [],
   dock: initialDock(),
   saveState: 'idle',
+  savedRevision: -1,
   setReady: () => set({ ready: true }),
   setTheme: (theme) => {
     writeStorage(THEME_KEY, theme);
@@ -122,5 +125,5 @@ export const createPanelsSlice: StateCreator<StudioState, [], [], PanelsSlice> =
     writeStorage(DOCK_KEY, JSON.stringify(dock));
     set({ dock });
   },
-  setSaveState: (saveState) => set({ saveState }),
+  setSaveState: (saveState, revision) => set(revision === undefined ? { saveState } : { saveState, savedRevision: revision }),
 });

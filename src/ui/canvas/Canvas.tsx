@@ -66,14 +66,14 @@ function refusalReason(state: FinalConnectionState): string | null {
 const miniMapColor = (n: Node) => `var(--family-${n.type ?? 'unknown'})`;
 
 export function Canvas() {
-  const { topology, selectedNodeIds, selectedEdgeIds, nodeSizes, theme, docRevision } = useStudio(
+  const { topology, selectedNodeIds, selectedEdgeIds, nodeSizes, theme, loadCount } = useStudio(
     useShallow((s) => ({
       topology: s.topology,
       selectedNodeIds: s.selectedNodeIds,
       selectedEdgeIds: s.selectedEdgeIds,
       nodeSizes: s.nodeSizes,
       theme: s.theme,
-      docRevision: s.doc,
+      loadCount: s.loadCount,
     })),
   );
   const rf = useReactFlow();
@@ -91,9 +91,12 @@ export function Canvas() {
 
   // Fit the view whenever another topology is opened.
   useEffect(() => {
+    // Only with nodes: React Flow queues a fit of an empty canvas until the first node is added, which
+    // would then zoom in on it.
+    if (useStudio.getState().topology.nodes.length === 0) return;
     const t = setTimeout(() => void rf.fitView({ padding: 0.2, maxZoom: 1.25 }), 30);
     return () => clearTimeout(t);
-  }, [docRevision, rf]);
+  }, [loadCount, rf]);
 
   const runAutoLayout = useCallback(() => {
     void autoLayout().then((ok) => ok && setTimeout(() => void rf.fitView({ padding: 0.2, duration: 300, maxZoom: 1.25 }), 30));
@@ -212,8 +215,6 @@ export function Canvas() {
         selectionKeyCode="Shift"
         multiSelectionKeyCode={['Meta', 'Control']}
         connectionRadius={28}
-        fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1.25 }}
         attributionPosition="top-right"
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} className="canvas__grid" />

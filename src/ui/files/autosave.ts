@@ -22,7 +22,7 @@ export function startAutosave(queryClient: QueryClient): () => void {
 
   const save = async () => {
     const s = useStudio.getState();
-    const { topology, doc } = s;
+    const { topology, doc, revision } = s;
     if (doc.id === null && doc.source === STARTUP_SOURCE) return;
     s.setSaveState('saving');
     try {
@@ -37,7 +37,7 @@ export function startAutosave(queryClient: QueryClient): () => void {
         await saveTopology(id, topology);
       }
       await setLastOpenId(id);
-      useStudio.getState().setSaveState('saved');
+      useStudio.getState().setSaveState('saved', revision);
       void queryClient.invalidateQueries({ queryKey: topologiesKey });
     } catch (err) {
       console.warn('autosave failed', err);
@@ -64,6 +64,7 @@ export function startAutosave(queryClient: QueryClient): () => void {
       if (s.doc.id !== null) {
         // An already saved topology was opened: only remember that it is the open one.
         const id = s.doc.id;
+        s.setSaveState('saved', s.revision);
         chain = chain.then(() => setLastOpenId(id)).catch(() => undefined);
         return;
       }

@@ -34,6 +34,7 @@ export function Toolbar({ onOpenFile }: { onOpenFile(): void }) {
     useShallow((st) => ({
       name: st.topology.name,
       saveState: st.saveState,
+      pending: st.revision !== st.savedRevision,
       canUndo: selectCanUndo(st),
       canRedo: selectCanRedo(st),
       errorCount: selectErrorCount(st),
@@ -50,7 +51,7 @@ export function Toolbar({ onOpenFile }: { onOpenFile(): void }) {
         <button type="button" className="toolbar__name" onClick={() => store().clearSelection()} aria-label={`Topology settings: ${s.name}`} title="Topology name, description and simulation settings">
           {s.name}
         </button>
-        <span className={`save-state save-state--${s.saveState}`} data-testid="save-state" data-state={s.saveState} aria-live="polite" title={SAVE_TEXT[s.saveState]}>
+        <span className={`save-state save-state--${s.saveState}`} data-testid="save-state" data-state={s.saveState} data-pending={s.pending} aria-live="polite" title={SAVE_TEXT[s.saveState]}>
           {s.saveState === 'saved' && <Icon name="check" size={12} />}
           {s.saveState === 'error' && <Icon name="alert" size={12} />}
           <span className="save-state__text">{SAVE_TEXT[s.saveState]}</span>
