@@ -44,6 +44,8 @@ export class FrameBuilder {
   private lastNow: number;
   private readonly prevNode: Float64Array;
   private readonly nodeRate: Float64Array;
+  private readonly prevOut: Float64Array;
+  private readonly outRate: Float64Array;
   private readonly prevEdge: Float64Array;
   private readonly edgeRate: Float64Array;
   private readonly prevTotals = new Float64Array(TOTAL_FIELDS);
@@ -61,6 +63,8 @@ export class FrameBuilder {
     const e = sim.edges.length;
     this.prevNode = new Float64Array(n);
     this.nodeRate = new Float64Array(n);
+    this.prevOut = new Float64Array(n);
+    this.outRate = new Float64Array(n);
     this.prevEdge = new Float64Array(e);
     this.edgeRate = new Float64Array(e);
     this.lastNow = sim.now;
@@ -91,7 +95,8 @@ export class FrameBuilder {
       const o = i * NODE_STRIDE;
       const received = m.get(i, Counter.Received);
       nodes[o + NodeField.Received] = received;
-      nodes[o + NodeField.Emitted] = m.get(i, Counter.Emitted);
+      const emitted = m.get(i, Counter.Emitted);
+      nodes[o + NodeField.Emitted] = emitted;
       nodes[o + NodeField.Completed] = m.get(i, Counter.Completed);
       nodes[o + NodeField.DeadLettered] = m.get(i, Counter.DeadLettered);
       nodes[o + NodeField.Dropped] = m.get(i, Counter.Dropped);
@@ -100,8 +105,11 @@ export class FrameBuilder {
       nodes[o + NodeField.Depth] = m.depth(i);
       nodes[o + NodeField.Busy] = m.busy(i);
       if (dt > 0) this.nodeRate[i] += alpha * (((received - this.prevNode[i]) * 1000) / dt - this.nodeRate[i]);
+      if (dt > 0) this.outRate[i] += alpha * (((emitted - this.prevOut[i]) * 1000) / dt - this.outRate[i]);
       this.prevNode[i] = received;
+      this.prevOut[i] = emitted;
       nodes[o + NodeField.Rate] = this.nodeRate[i];
+      nodes[o + NodeField.OutRate] = this.outRate[i];
     }
     const edges = new Float64Array(e * EDGE_STRIDE);
     for (let j = 0; j < e; j++) {

@@ -44,9 +44,11 @@ export const NodeField = {
   Busy: 8,
   /** Received messages per virtual second (smoothed). */
   Rate: 9,
+  /** Emitted messages per virtual second (smoothed). */
+  OutRate: 10,
 } as const;
 /** Numbers per node in `Frame.nodes`. */
-export const NODE_STRIDE = 10;
+export const NODE_STRIDE = 11;
 
 /** Offsets of the per-edge figures in `Frame.edges`. */
 export const EdgeField = {

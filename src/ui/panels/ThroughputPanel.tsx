@@ -110,14 +110,13 @@ export function ThroughputPanel() {
         >
           {frozen ? '▶ Resume' : '❚❚ Freeze'}
         </button>
-        <span className="panel-hint">
-          {picked.nodes || picked.edges ? 'Selected nodes and edges are plotted with the totals.' : 'Select nodes or edges on the canvas to plot them.'} Hover a
-          chart to read its values. Latency is end to end, since the start.
+        <span className="panel-hint" title="Rates are messages per virtual second; latency is end to end, since the start of the run.">
+          {picked.nodes || picked.edges ? 'Totals and the selected nodes and edges' : 'Totals (select nodes or edges to add them)'} · hover a chart to read it
         </span>
       </div>
       <div className="throughput__charts">
         <UPlotChart title="Messages / s" theme={picked.theme} series={charts.rate.series} data={charts.rate.data} />
-        <UPlotChart title="Latency (ms)" theme={picked.theme} series={charts.latency.series} data={charts.latency.data} />
+        <UPlotChart title="Latency, end to end (ms)" theme={picked.theme} series={charts.latency.series} data={charts.latency.data} />
         <UPlotChart title="Queue depth" theme={picked.theme} series={charts.depth.series} data={charts.depth.data} />
       </div>
     </div>

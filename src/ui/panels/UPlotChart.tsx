@@ -36,6 +36,12 @@ function formatValue(v: number | null | undefined, unit: string): string {
   return unit ? `${text} ${unit}` : text;
 }
 
+/** While the cursor is off the chart, the legend shows the newest values rather than dashes. */
+function showLatest(u: uPlot): void {
+  const n = u.data[0]?.length ?? 0;
+  if (n > 0 && (u.cursor.left ?? -1) < 0) u.setLegend({ idx: n - 1 });
+}
+
 export function UPlotChart(props: {
   title: string;
   series: readonly ChartSeries[];
@@ -52,7 +58,11 @@ export function UPlotChart(props: {
   // declared first, so that on mount the data is in the ref before the chart is made
   useEffect(() => {
     data.current = props.data;
-    plot.current?.setData(props.data);
+    const u = plot.current;
+    if (u) {
+      u.setData(props.data);
+      showLatest(u);
+    }
   }, [props.data]);
 
   useEffect(() => {
@@ -67,7 +77,7 @@ export function UPlotChart(props: {
       size: 40,
     };
     const width = Math.max(120, el.clientWidth);
-    const height = props.height ?? Math.max(80, el.clientHeight - 46);
+    const height = props.height ?? Math.max(50, el.clientHeight - 60);
     const u = new uPlot(
       {
         width,
@@ -94,9 +104,16 @@ export function UPlotChart(props: {
       el,
     );
     plot.current = u;
-    const ro = new ResizeObserver(() => {
-      u.setSize({ width: Math.max(120, el.clientWidth), height: props.height ?? Math.max(80, el.clientHeight - 46) });
-    });
+    showLatest(u);
+    // the plot takes what the title and the legend (which may wrap) leave of the box
+    const fit = () => {
+      const chrome = (u.root.querySelector<HTMLElement>('.u-title')?.offsetHeight ?? 0) + (u.root.querySelector<HTMLElement>('.u-legend')?.offsetHeight ?? 0);
+      const h = props.height ?? Math.max(50, el.clientHeight - chrome - 2);
+      const w = Math.max(120, el.clientWidth);
+      if (w !== u.width || h !== u.height) u.setSize({ width: w, height: h });
+    };
+    fit();
+    const ro = new ResizeObserver(fit);
     ro.observe(el);
     return () => {
       ro.disconnect();

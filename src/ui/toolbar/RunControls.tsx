@@ -23,7 +23,19 @@ const selectControls = (s: StudioState) => ({
   outdated: selectRunOutdated(s),
 });
 
-const speedLabel = (s: Speed) => (s === 'max' ? 'As fast as possible' : `×${s}`);
+const speedLabel = (s: Speed) => (s === 'max' ? 'max' : `×${s}`);
+
+/** Small stroked icons of the controls (decorative: every button has a text label). */
+function RunIcon({ name }: { name: 'play' | 'pause' | 'step' | 'reset' }) {
+  return (
+    <svg className="run-icon" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true" focusable="false">
+      {name === 'play' && <path d="M3 1.5v9l7.5-4.5z" fill="currentColor" />}
+      {name === 'pause' && <path d="M3 1.5h2v9H3zM7 1.5h2v9H7z" fill="currentColor" />}
+      {name === 'step' && <path d="M2 1.5v9l6-4.5zM9 1.5h1.5v9H9z" fill="currentColor" />}
+      {name === 'reset' && <path d="M2.5 6a3.5 3.5 0 1 0 1.2-2.6M2 1.5v2.5h2.5" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" strokeLinejoin="round" />}
+    </svg>
+  );
+}
 
 export function RunControls() {
   const c = useStudio(useShallow(selectControls));
@@ -33,7 +45,7 @@ export function RunControls() {
     <div className="run-controls" role="group" aria-label="Run controls">
       {running ? (
         <button type="button" className="run-btn run-btn--primary" data-testid="run-pause" onClick={() => useStudio.getState().pauseRun()} title="Pause the run">
-          <span aria-hidden="true">❚❚</span> Pause
+          <RunIcon name="pause" /> Pause
         </button>
       ) : (
         <button
@@ -44,11 +56,11 @@ export function RunControls() {
           onClick={() => useStudio.getState().startRun()}
           title={c.status === 'paused' ? 'Resume the run' : 'Run the topology'}
         >
-          <span aria-hidden="true">▶</span> {c.status === 'paused' ? 'Resume' : 'Run'}
+          <RunIcon name="play" /> {c.status === 'paused' ? 'Resume' : 'Run'}
         </button>
       )}
       <button type="button" className="run-btn" data-testid="run-step" disabled={c.empty} onClick={() => useStudio.getState().stepRun()} title="Process one event">
-        <span aria-hidden="true">⏭</span> Step
+        <RunIcon name="step" /> Step
       </button>
       <button
         type="button"
@@ -58,7 +70,7 @@ export function RunControls() {
         onClick={() => useStudio.getState().resetRun()}
         title="Start again from time 0 with the current graph"
       >
-        <span aria-hidden="true">↺</span> Reset
+        <RunIcon name="reset" /> Reset
       </button>
       <label className="run-field">
         <span>Speed</span>
@@ -66,7 +78,7 @@ export function RunControls() {
           data-testid="run-speed"
           value={String(c.speed)}
           onChange={(e) => useStudio.getState().setRunSpeed(e.target.value === 'max' ? 'max' : Number(e.target.value))}
-          title="Virtual time per real time"
+          title="Virtual time per real time (max: as fast as possible)"
         >
           {SPEEDS.map((s) => (
             <option key={String(s)} value={String(s)}>

@@ -34,9 +34,11 @@ export function EdgeLiveRate({ edgeId, path, labelX, labelY }: { edgeId: string;
           <animateMotion dur={`${dur}s`} begin={`${(-k * dur) / dots}s`} repeatCount="indefinite" path={path} />
         </circle>
       ))}
-      <text className="edge-live__label" x={labelX} y={labelY - 12} textAnchor="middle">
-        {text}
-      </text>
+      {live.used && (
+        <text className="edge-live__label" x={labelX} y={labelY - 12} textAnchor="middle">
+          {text}
+        </text>
+      )}
     </g>
   );
 }

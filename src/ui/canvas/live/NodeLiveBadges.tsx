@@ -13,15 +13,16 @@ export function NodeLiveBadges({ nodeId }: { nodeId: string }) {
   const select = useCallback((s: FrameState) => selectNodeBadge(s, nodeId), [nodeId]);
   const b = useFrames(useShallow(select));
   if (!b) return null;
+  const verb = b.out ? 'sent' : 'received';
   const title =
-    `${b.rate} msg/s · ${b.received} received · queue ${b.depth} · busy ${b.busy}` +
+    `${b.rate} msg/s ${verb} · ${b.received} ${verb} · queue ${b.depth} · busy ${b.busy}` +
     (b.errors ? ` · ${b.errors} failed/dead-lettered/dropped` : '') +
     (b.held >= 0 ? ` · ${b.held} held` : '');
   return (
-    <div className="live-badges" data-testid="live-badges" data-node={nodeId} data-received={b.received} data-depth={b.depth} title={title}>
+    <div className="live-badges" data-testid="live-badges" data-node={nodeId} data-received={b.out ? 0 : b.received} data-depth={b.depth} title={title}>
       <span className="live-badge live-badge--rate">{b.rate}/s</span>
-      <span className="live-badge" aria-label={`${b.received} received`}>
-        in {formatCount(b.received)}
+      <span className="live-badge" aria-label={`${b.received} ${verb}`}>
+        {b.out ? 'out' : 'in'} {formatCount(b.received)}
       </span>
       {b.depth > 0 && <span className="live-badge live-badge--queue">q {formatCount(b.depth)}</span>}
       {b.busy > 0 && <span className="live-badge live-badge--busy">busy {b.busy}</span>}

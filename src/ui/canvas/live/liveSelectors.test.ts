@@ -29,7 +29,7 @@ describe('live selectors', () => {
       ]),
       info: { nodes: [{ id: 'a', kind: 'producer' }, { id: 'dlq', kind: 'dead-letter' }] },
     } as unknown as FrameState;
-    expect(selectNodeBadge(s, 'dlq')).toEqual({ received: 120, depth: 4, busy: 0, rate: '12', errors: 3, deadLettered: 1, state: 'open', held: 9 });
+    expect(selectNodeBadge(s, 'dlq')).toEqual({ received: 120, out: false, depth: 4, busy: 0, rate: '12', errors: 3, deadLettered: 1, state: 'open', held: 9 });
     expect(selectNodeBadge(s, 'a')?.held).toBe(-1);
     expect(selectNodeBadge(s, 'zzz')).toBeNull();
     expect(selectNodeBadge({ ...s, frame: null }, 'a')).toBeNull();

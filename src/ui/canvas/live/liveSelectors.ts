@@ -8,7 +8,10 @@ import { EDGE_STRIDE, EdgeField, NODE_STRIDE, NodeField } from '../../../worker/
 
 /** What a node's badges show. */
 export interface NodeBadge {
+  /** Messages in (or out, for a source such as a producer: see `out`). */
   received: number;
+  /** True when the figures are of messages sent (a node that receives nothing). */
+  out: boolean;
   depth: number;
   busy: number;
   rate: string;
@@ -47,11 +50,14 @@ export function selectNodeBadge(s: FrameState, nodeId: string): NodeBadge | null
   const o = i * NODE_STRIDE;
   const n = f.nodes;
   const view = f.views[i];
+  const received = n[o + NodeField.Received];
+  const out = received === 0 && n[o + NodeField.Emitted] > 0;
   return {
-    received: n[o + NodeField.Received],
+    received: out ? n[o + NodeField.Emitted] : received,
+    out,
     depth: n[o + NodeField.Depth],
     busy: n[o + NodeField.Busy],
-    rate: formatRate(n[o + NodeField.Rate]),
+    rate: formatRate(n[o + (out ? NodeField.OutRate : NodeField.Rate)]),
     errors: n[o + NodeField.Failed] + n[o + NodeField.DeadLettered] + n[o + NodeField.Dropped],
     deadLettered: n[o + NodeField.DeadLettered],
     state: view?.state ?? '',
@@ -68,6 +74,8 @@ export function rateBucket(rate: number): number {
 /** What an edge shows. */
 export interface EdgeLive {
   rate: string;
+  /** Whether any message has crossed the edge yet. */
+  used: boolean;
   bucket: number;
   running: boolean;
 }
@@ -79,5 +87,5 @@ export function selectEdgeLive(s: FrameState, edgeId: string): EdgeLive | null {
   const j = s.edgeIndex.get(edgeId);
   if (j === undefined) return null;
   const r = f.edges[j * EDGE_STRIDE + EdgeField.Rate];
-  return { rate: formatRate(r), bucket: rateBucket(r), running: f.state === 'running' };
+  return { rate: formatRate(r), used: f.edges[j * EDGE_STRIDE + EdgeField.Messages] > 0, bucket: rateBucket(r), running: f.state === 'running' };
 }

@@ -3,6 +3,7 @@
  * per hop) and its envelope, headers and payload fetched from the worker. Everything is rendered as text.
  */
 import { useQuery } from '@tanstack/react-query';
+import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { MESSAGE_KINDS } from '../../../model/message';
 import { workerMessageOptions } from '../../../queries/workerMessageOptions';
 import type { Hop } from '../../../state/run/TraceBuffer';
@@ -14,48 +15,75 @@ const ROW_H = 18;
 
 /** The waterfall of a message's hops: when it arrived at each node and how long it stayed. */
 export function Waterfall({ hops, info }: { hops: readonly Hop[]; info: RunInfo }) {
-  if (!hops.length) return <p className="panel-empty">No hops of this message are left in the trace.</p>;
+  const [box, width] = useWidth(320);
+  if (!hops.length)
+    return (
+      <div ref={box} className="waterfall-box">
+        <p className="panel-empty">No hops of this message are left in the trace.</p>
+      </div>
+    );
   const t0 = hops[0].tIn;
   const t1 = Math.max(...hops.map((h) => h.tOut));
   const span = Math.max(t1 - t0, 1e-9);
-  const width = 420;
-  const barW = width - LABEL_W - 60;
+  const barW = Math.max(60, width - LABEL_W - 150);
   const x = (t: number) => LABEL_W + ((t - t0) / span) * barW;
   return (
-    <svg
-      className="waterfall"
-      data-testid="trace-waterfall"
-      viewBox={`0 0 ${width} ${hops.length * ROW_H + 16}`}
-      width="100%"
-      height={hops.length * ROW_H + 16}
-      role="img"
-      aria-label={`Waterfall of ${hops.length} hops over ${span.toFixed(3)} ms`}
-      preserveAspectRatio="xMinYMin meet"
-    >
-      {hops.map((h, k) => {
-        const y = k * ROW_H;
-        const w = Math.max(2, x(h.tOut) - x(h.tIn));
-        const outcome = info.outcomes[h.outcome] ?? '';
-        return (
-          <g key={h.g}>
-            <text className="waterfall__label" x={LABEL_W - 6} y={y + 12} textAnchor="end">
-              {info.nodes[h.node]?.id ?? '?'}
-            </text>
-            <rect className={`waterfall__bar outcome-fill--${outcome}`} x={x(h.tIn)} y={y + 3} width={w} height={ROW_H - 6} rx={2} />
-            <text className="waterfall__time" x={x(h.tIn) + w + 4} y={y + 12}>
-              {`${(h.tOut - h.tIn).toFixed(2)} ms · ${outcome}`}
-            </text>
-          </g>
-        );
-      })}
-      <text className="waterfall__axis" x={LABEL_W} y={hops.length * ROW_H + 12}>
-        {`${t0.toFixed(3)} ms`}
-      </text>
-      <text className="waterfall__axis" x={LABEL_W + barW} y={hops.length * ROW_H + 12} textAnchor="end">
-        {`+${span.toFixed(3)} ms`}
-      </text>
-    </svg>
+    <div ref={box} className="waterfall-box">
+      <svg
+        className="waterfall"
+        data-testid="trace-waterfall"
+        width={width}
+        height={hops.length * ROW_H + 16}
+        role="img"
+        aria-label={`Waterfall of ${hops.length} hops over ${span.toFixed(3)} ms`}
+      >
+        {hops.map((h, k) => {
+          const y = k * ROW_H;
+          const w = Math.max(2, x(h.tOut) - x(h.tIn));
+          const outcome = info.outcomes[h.outcome] ?? '';
+          return (
+            <g key={h.g}>
+              <text className="waterfall__label" x={LABEL_W - 6} y={y + 12} textAnchor="end">
+                {info.nodes[h.node]?.id ?? '?'}
+              </text>
+              <rect
+                className={`waterfall__bar outcome-fill--${outcome}`}
+                x={x(h.tIn)}
+                y={y + 3}
+                width={w}
+                height={ROW_H - 6}
+                rx={2}
+              />
+              <text className="waterfall__time" x={x(h.tIn) + w + 4} y={y + 12}>
+                {`${(h.tOut - h.tIn).toFixed(2)} ms · ${outcome}`}
+              </text>
+            </g>
+          );
+        })}
+        <text className="waterfall__axis" x={LABEL_W} y={hops.length * ROW_H + 12}>
+          {`${t0.toFixed(3)} ms`}
+        </text>
+        <text className="waterfall__axis" x={LABEL_W + barW} y={hops.length * ROW_H + 12} textAnchor="end">
+          {`+${span.toFixed(3)} ms`}
+        </text>
+      </svg>
+    </div>
   );
+}
+
+/** The width of an element, followed as it resizes. */
+function useWidth(initial: number): [RefObject<HTMLDivElement | null>, number] {
+  const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(initial);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    setWidth(el.clientWidth);
+    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return [ref, width];
 }
 
 /** Envelope, headers and payload of a message, from the worker (as text). */
@@ -64,7 +92,10 @@ export function MessageEnvelope({ seq, runId }: { seq: number; runId: number }) 
   if (q.isPending) return <p className="panel-empty">Loading message…</p>;
   if (q.isError) return <p className="panel-empty">Could not load the message: {String(q.error)}</p>;
   const m = q.data;
-  if (!m) return <p className="panel-empty">The worker no longer holds this message (the trace buffer moved on).</p>;
+  if (!m)
+    return (
+      <p className="panel-empty">The worker no longer holds this message (the trace buffer moved on).</p>
+    );
   const headers = Object.entries(m.headers);
   return (
     <div className="envelope" data-testid="trace-message">
