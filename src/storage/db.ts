@@ -9,15 +9,17 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { Topology } from '../model/topology';
+import type { EventChunk, SnapshotRow, StoreRecord, StreamRecord } from './eventStore';
+import type { RunRecord } from './runs';
 
 /** The database name (one per origin). */
 export const DB_NAME = 'messaging-studio';
 
 /**
  * The schema version. Bump it by one for every schema change and add a `case` to {@link upgradeSchema}.
- * History: 1 = topologies + meta.
+ * History: 1 = topologies + meta; 2 = event stores (esChunks, esStreams, esSnapshots, esStores) + runs.
  */
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 /** A topology saved in the browser ("My topologies"). */
 export interface SavedTopology {
@@ -36,7 +38,7 @@ export interface SavedTopology {
 }
 
 /** Keys of the `meta` store. */
-export type MetaKey = 'lastOpenId';
+export type MetaKey = 'lastOpenId' | 'eventStoreStart';
 
 /** The typed schema. Later versions add stores (event-store streams, run archives) through upgrades. */
 export interface StudioDB extends DBSchema {
@@ -48,6 +50,31 @@ export interface StudioDB extends DBSchema {
   meta: {
     key: MetaKey;
     value: string;
+  };
+  /** Event-store events, many per record (see eventStore.ts). */
+  esChunks: {
+    key: [string, number];
+    value: EventChunk;
+  };
+  /** One record per stream: its version and the chunks that hold its events. */
+  esStreams: {
+    key: [string, string];
+    value: StreamRecord;
+  };
+  esSnapshots: {
+    key: [string, string, number];
+    value: SnapshotRow;
+  };
+  /** One record per event store: the persisted head. */
+  esStores: {
+    key: string;
+    value: StoreRecord;
+  };
+  /** Runs of the studio (see runs.ts). */
+  runs: {
+    key: string;
+    value: RunRecord;
+    indexes: { 'by-started': number };
   };
 }
 
@@ -61,7 +88,7 @@ export type StudioDatabase = IDBPDatabase<StudioDB>;
 export function upgradeSchema(
   db: IDBPDatabase<StudioDB>,
   oldVersion: number,
-  _newVersion: number | null,
+  newVersion: number | null,
   _tx: IDBPTransaction<StudioDB, StoreNames<StudioDB>[], 'versionchange'>,
 ): void {
   // A ladder, not a switch with breaks: a database at version 0 climbs every rung to the newest.
@@ -71,7 +98,14 @@ export function upgradeSchema(
     topologies.createIndex('by-source', 'source');
     db.createObjectStore('meta');
   }
-  // if (oldVersion < 2) { … version 2 adds the event-store streams here … }
+  // (a rung is climbed only up to the version asked for, so tests can make an old database)
+  if (oldVersion < 2 && (newVersion ?? DB_VERSION) >= 2) {
+    db.createObjectStore('esChunks', { keyPath: ['store', 'first'] });
+    db.createObjectStore('esStreams', { keyPath: ['store', 'streamId'] });
+    db.createObjectStore('esSnapshots', { keyPath: ['store', 'streamId', 'version'] });
+    db.createObjectStore('esStores', { keyPath: 'store' });
+    db.createObjectStore('runs', { keyPath: 'id' }).createIndex('by-started', 'startedAt');
+  }
 }
 
 let dbName = DB_NAME;

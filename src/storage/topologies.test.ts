@@ -39,7 +39,7 @@ describe('schema', () => {
   it('creates the stores and indexes of version 1 on a fresh database', async () => {
     const db = await getDb();
     expect(db.version).toBe(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['meta', 'topologies']);
+    expect([...db.objectStoreNames].sort()).toEqual(['esChunks', 'esSnapshots', 'esStores', 'esStreams', 'meta', 'runs', 'topologies']);
     const tx = db.transaction('topologies');
     expect([...tx.store.indexNames].sort()).toEqual(['by-source', 'by-updated']);
   });
@@ -47,7 +47,7 @@ describe('schema', () => {
   it('runs the upgrade ladder from version 0 on a database opened by name', async () => {
     const db = await openStudioDb(`direct-${n}`);
     expect(db.version).toBe(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['meta', 'topologies']);
+    expect([...db.objectStoreNames].sort()).toEqual(['esChunks', 'esSnapshots', 'esStores', 'esStreams', 'meta', 'runs', 'topologies']);
     db.close();
   });
 
