@@ -60,22 +60,18 @@ const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '–');
 
 /** requestAnimationFrame deltas over `ms` in the page. */
 async function frameDeltas(page: Page, ms: number): Promise<number[]> {
-  return page.evaluate(
-    (duration) =>
-      new Promise<number[]>((resolve) => {
-        const deltas: number[] = [];
-        let last = -1;
-        const start = performance.now();
-        const tick = (t: number) => {
-          if (last >= 0) deltas.push(t - last);
-          last = t;
-          if (t - start < duration) requestAnimationFrame(tick);
-          else resolve(deltas);
-        };
-        requestAnimationFrame(tick);
-      }),
-    ms,
-  );
+  // page scripts are passed as text: tsx would otherwise wrap named functions in a helper the page lacks
+  return page.evaluate(`new Promise((resolve) => {
+    const deltas = [];
+    let last = -1;
+    const start = performance.now();
+    requestAnimationFrame(function tick(t) {
+      if (last >= 0) deltas.push(t - last);
+      last = t;
+      if (t - start < ${ms}) requestAnimationFrame(tick);
+      else resolve(deltas);
+    });
+  })`);
 }
 
 function describeFps(label: string, deltas: number[]): { fps: number; p95: number; line: string } {
@@ -143,9 +139,15 @@ async function main(): Promise<void> {
 
     say(`UI benchmark — ${topology.nodes.length} nodes, ${topology.edges.length} edges, chromium ${browser.version()}, 1280×800`);
     await page.goto(`${base}?example=bench-500&bench=1`);
-    await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length > 0, null, { timeout: 30_000 });
+    try {
+      await page.waitForFunction(`document.querySelectorAll('.react-flow__node').length > 0`, null, { timeout: 120_000 });
+    } catch (err) {
+      fs.mkdirSync(path.join(ROOT, 'bench', 'out'), { recursive: true });
+      await page.screenshot({ path: path.join(ROOT, 'bench', 'out', 'ui-failure.png'), timeout: 10_000 }).catch(() => {});
+      throw new Error(`the topology did not appear (screenshot: bench/out/ui-failure.png; ${problems.join(' | ') || 'no page errors'})`, { cause: err });
+    }
     await page.waitForTimeout(1500);
-    const rendered = await page.evaluate(() => document.querySelectorAll('.react-flow__node').length);
+    const rendered = await page.evaluate<number>(`document.querySelectorAll('.react-flow__node').length`);
     say(`nodes rendered on the canvas: ${rendered}`);
 
     const idle = describeFps('idle canvas (baseline)', await frameDeltas(page, 5000));
@@ -153,12 +155,12 @@ async function main(): Promise<void> {
 
     await page.selectOption('[data-testid=run-speed]', 'max');
     await page.click('[data-testid=run-start]');
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=run-clock]')?.getAttribute('data-now')) > 0, null, { timeout: 30_000 });
+    await page.waitForFunction(`Number(document.querySelector('[data-testid=run-clock]')?.getAttribute('data-now')) > 0`, null, { timeout: 30_000 });
     await page.waitForTimeout(1000);
     const running = describeFps('running, as fast as possible', await frameDeltas(page, 5000));
     say(running.line);
     say(`  ratio to idle: ${f(running.fps / idle.fps, 2)}× fps; targets ≥ 55 fps median: ${running.fps >= 55 ? 'met' : 'NOT met'}, p95 ≤ 20 ms: ${running.p95 <= 20 ? 'met' : 'NOT met'}`);
-    const clock = await page.evaluate(() => document.querySelector('.run-clock')?.textContent ?? '');
+    const clock = await page.evaluate<string>(`document.querySelector('.run-clock')?.textContent ?? ''`);
     say(`  run clock at the end: ${clock.replace(/\s+/g, ' ').trim()}`);
 
     await page.click('[data-testid=panel-tab-trace]');
@@ -169,7 +171,7 @@ async function main(): Promise<void> {
     await page.click('[data-testid=run-pause]');
     await page.waitForTimeout(500);
 
-    const timing = await page.evaluate(() => window.__studioBench!.timeFrame(10_000, 40));
+    const timing = await page.evaluate<{ append: number[]; push: number[] }>(`window.__studioBench.timeFrame(10000, 40)`);
     const append = timing.append.slice(5);
     const push = timing.push.slice(5);
     const nodeAppend = nodeAppendBench();
@@ -180,26 +182,21 @@ async function main(): Promise<void> {
 
     // 1M-row trace list: fill the buffer, close the panel, then time opening it
     await page.click('[data-testid=panel-tab-throughput]');
-    const rows = await page.evaluate(() => window.__studioBench!.fillTrace(1_000_000));
+    const rows = await page.evaluate<number>(`window.__studioBench.fillTrace(1000000)`);
     await page.waitForTimeout(300);
-    const mount = await page.evaluate(
-      () =>
-        new Promise<{ dom: number; paint: number; rows: number }>((resolve) => {
-          const tab = document.querySelector<HTMLButtonElement>('[data-testid=panel-tab-trace]')!;
-          const t0 = performance.now();
-          tab.click();
-          const check = () => {
-            const list = document.querySelector('[data-testid=trace-list]');
-            if (list && list.querySelector('.trace-row')) {
-              const dom = performance.now() - t0;
-              requestAnimationFrame(() =>
-                setTimeout(() => resolve({ dom, paint: performance.now() - t0, rows: Number(list.getAttribute('data-rows')) }), 0),
-              );
-            } else requestAnimationFrame(check);
-          };
-          queueMicrotask(check);
-        }),
-    );
+    const mount = await page.evaluate<{ dom: number; paint: number; rows: number }>(`new Promise((resolve) => {
+      const tab = document.querySelector('[data-testid=panel-tab-trace]');
+      const t0 = performance.now();
+      tab.click();
+      const check = () => {
+        const list = document.querySelector('[data-testid=trace-list]');
+        if (list && list.querySelector('.trace-row')) {
+          const dom = performance.now() - t0;
+          requestAnimationFrame(() => setTimeout(() => resolve({ dom, paint: performance.now() - t0, rows: Number(list.getAttribute('data-rows')) }), 0));
+        } else requestAnimationFrame(check);
+      };
+      queueMicrotask(check);
+    })`);
     say(`trace list over ${mount.rows.toLocaleString('en')} rows (buffer holds ${rows.toLocaleString('en')}):`);
     say(`  mounted with rows in the DOM after ${f(mount.dom, 1)} ms, painted after ${f(mount.paint, 1)} ms (target ≤ 50 ms: ${mount.dom <= 50 ? 'met' : 'NOT met'})`);
     if (problems.length) say(`page problems (${problems.length}): ${problems.slice(0, 5).join(' | ')}`);

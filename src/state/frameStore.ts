@@ -19,6 +19,11 @@ export interface FrameState {
   edgeIndex: ReadonlyMap<string, number>;
   /** The latest frame of the loaded run. */
   frame: Frame | null;
+  /**
+   * The latest frame, at most LIVE_HZ times a second while running (every frame otherwise): what the
+   * canvas badges and edge rates read, so hundreds of them do not re-render 30 times a second.
+   */
+  live: Frame | null;
   /** The run's string table (ports and message types), grown from frames. */
   strings: string[];
   /** The trace rows of the run (mutable; see traceVersion). */
@@ -40,11 +45,16 @@ export interface FrameState {
 
 const trace = new TraceBuffer();
 
+/** Canvas updates per second while running. */
+export const LIVE_HZ = 10;
+let lastLive = -Infinity;
+
 export const useFrames = create<FrameState>()((set, get) => ({
   info: null,
   nodeIndex: new Map(),
   edgeIndex: new Map(),
   frame: null,
+  live: null,
   strings: [],
   trace,
   traceVersion: 0,
@@ -58,6 +68,7 @@ export const useFrames = create<FrameState>()((set, get) => ({
       nodeIndex: new Map(info.nodes.map((n, i) => [n.id, i])),
       edgeIndex: new Map(info.edges.map((e, i) => [e.id, i])),
       frame: null,
+      live: null,
       strings: [],
       traceVersion: s.traceVersion + 1,
       spansSkipped: 0,
@@ -67,7 +78,7 @@ export const useFrames = create<FrameState>()((set, get) => ({
   },
   endRun: () => {
     trace.clear();
-    set((s) => ({ info: null, frame: null, strings: [], traceVersion: s.traceVersion + 1, spansSkipped: 0 }));
+    set((s) => ({ info: null, frame: null, live: null, strings: [], traceVersion: s.traceVersion + 1, spansSkipped: 0 }));
   },
   pushFrame: (frame, realNow = performance.now()) => {
     const s = get();
@@ -83,8 +94,11 @@ export const useFrames = create<FrameState>()((set, get) => ({
       traceVersion++;
     }
     const added = s.series.push(frame, realNow);
+    const showLive = frame.state !== 'running' || realNow - lastLive >= 1000 / LIVE_HZ;
+    if (showLive) lastLive = realNow;
     set({
       frame,
+      live: showLive ? frame : s.live,
       traceVersion,
       spansSkipped: s.spansSkipped + frame.spansSkipped,
       seriesVersion: added ? s.seriesVersion + 1 : s.seriesVersion,

@@ -22,7 +22,7 @@ describe('live selectors', () => {
     nodes[o + NodeField.DeadLettered] = 1;
     nodes[o + NodeField.Rate] = 12.34;
     const s = {
-      frame: { nodes, views: [null, { state: 'open', figures: { held: 9 } }] } as unknown as Frame,
+      live: { nodes, views: [null, { state: 'open', figures: { held: 9 } }] } as unknown as Frame,
       nodeIndex: new Map([
         ['a', 0],
         ['dlq', 1],
@@ -32,6 +32,6 @@ describe('live selectors', () => {
     expect(selectNodeBadge(s, 'dlq')).toEqual({ received: 120, out: false, depth: 4, busy: 0, rate: '12', errors: 3, deadLettered: 1, state: 'open', held: 9 });
     expect(selectNodeBadge(s, 'a')?.held).toBe(-1);
     expect(selectNodeBadge(s, 'zzz')).toBeNull();
-    expect(selectNodeBadge({ ...s, frame: null }, 'a')).toBeNull();
+    expect(selectNodeBadge({ ...s, live: null }, 'a')).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Selectors of one node's or one edge's live figures in the latest frame. Each returns a small object of
+ * Selectors of one node's or one edge's live figures in the latest live frame (≤ 10 a second). Each returns a small object of
  * display-ready primitives (rates rounded as shown), so with `useShallow` a badge re-renders only when
  * what it shows changes — not on every frame.
  */
@@ -43,7 +43,7 @@ export function formatCount(n: number): string {
 
 /** The badge figures of a node, or null when there is no run (or the node is not in it). */
 export function selectNodeBadge(s: FrameState, nodeId: string): NodeBadge | null {
-  const f = s.frame;
+  const f = s.live;
   if (!f) return null;
   const i = s.nodeIndex.get(nodeId);
   if (i === undefined) return null;
@@ -82,7 +82,7 @@ export interface EdgeLive {
 
 /** An edge's live figures, or null when there is no run. */
 export function selectEdgeLive(s: FrameState, edgeId: string): EdgeLive | null {
-  const f = s.frame;
+  const f = s.live;
   if (!f) return null;
   const j = s.edgeIndex.get(edgeId);
   if (j === undefined) return null;
