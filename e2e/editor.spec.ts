@@ -158,3 +158,32 @@ test.describe('editor', () => {
     await expect.poll(pos).toBe(before);
   });
 });
+
+test('every control has an accessible name, and focus is visible', async ({ studio, page }) => {
+  await studio.openExample('order-queue');
+  await studio.select('orders');
+  const unnamed = await page.evaluate(() => {
+    const out: string[] = [];
+    for (const el of document.querySelectorAll<HTMLElement>('button, input, select, textarea, [role=button], [role=radio], [role=menuitem], [role=separator]')) {
+      if (el.closest('[hidden]') || el.getClientRects().length === 0) continue;
+      const labelled = el.getAttribute('aria-labelledby')?.split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join('');
+      const name =
+        el.getAttribute('aria-label') ||
+        labelled ||
+        ((el as HTMLInputElement).labels?.[0]?.textContent ?? '') ||
+        el.getAttribute('title') ||
+        el.textContent ||
+        '';
+      if (!name.trim()) out.push(el.outerHTML.slice(0, 120));
+    }
+    return out;
+  });
+  expect(unnamed).toEqual([]);
+
+  // Keyboard focus shows an outline.
+  await studio.palette.getByRole('searchbox').focus();
+  await page.keyboard.press('Tab');
+  await expect(studio.paletteItem('producer')).toBeFocused();
+  const look = await studio.paletteItem('producer').evaluate((el) => getComputedStyle(el).borderColor + '|' + getComputedStyle(el).outlineStyle);
+  expect(look).not.toBe('rgba(0, 0, 0, 0)|none');
+});

@@ -169,6 +169,13 @@ test.describe('files', () => {
     await expect(studio.node('queue')).toBeVisible();
   });
 
+  test('?example=…&run=1 opens an example and starts the run', async ({ studio, page }) => {
+    await studio.goto('?example=order-queue&run=1');
+    await expect(studio.node('workers')).toBeVisible();
+    await expect(page.getByTestId('run-clock')).not.toHaveAttribute('data-status', 'idle');
+    expect(page.url()).not.toContain('example='); // consumed: a reload restores the autosaved copy
+  });
+
   test('works from a sub-path (relative asset and example URLs)', async ({ studio, page, baseURL }) => {
     await page.route('**/deep/sub/path/**', async (route) => {
       const url = route.request().url().replace('/deep/sub/path', '');

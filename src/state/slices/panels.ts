@@ -86,7 +86,7 @@ function initialDock(): PanelsSlice['dock'] {
   } catch {
     // ignore a damaged preference
   }
-  return { height: 240, collapsed: false };
+  return { height: 200, collapsed: false };
 }
 
 let toastSeq = 0;

@@ -34,6 +34,9 @@ import { EmptyCanvas } from './EmptyCanvas';
 import { toFlowEdges, toFlowNodes } from './flowElements';
 import { edgeTypes, nodeTypes } from './nodeTypes';
 
+/** How much large-text mode zooms the canvas. */
+const LARGE_ZOOM = 1.3;
+
 /** The drag-and-drop type of a palette item (its data is the kind). */
 export const KIND_DRAG_TYPE = 'application/x-messaging-studio-kind';
 
@@ -66,7 +69,7 @@ function refusalReason(state: FinalConnectionState): string | null {
 const miniMapColor = (n: Node) => `var(--family-${n.type ?? 'unknown'})`;
 
 export function Canvas() {
-  const { topology, selectedNodeIds, selectedEdgeIds, nodeSizes, theme, loadCount } = useStudio(
+  const { topology, selectedNodeIds, selectedEdgeIds, nodeSizes, theme, loadCount, largeText } = useStudio(
     useShallow((s) => ({
       topology: s.topology,
       selectedNodeIds: s.selectedNodeIds,
@@ -74,6 +77,7 @@ export function Canvas() {
       nodeSizes: s.nodeSizes,
       theme: s.theme,
       loadCount: s.loadCount,
+      largeText: s.largeText,
     })),
   );
   const rf = useReactFlow();
@@ -94,9 +98,18 @@ export function Canvas() {
     // Only with nodes: React Flow queues a fit of an empty canvas until the first node is added, which
     // would then zoom in on it.
     if (useStudio.getState().topology.nodes.length === 0) return;
-    const t = setTimeout(() => void rf.fitView({ padding: 0.2, maxZoom: 1.25 }), 30);
+    const maxZoom = useStudio.getState().largeText ? 1.25 * LARGE_ZOOM : 1.25;
+    const t = setTimeout(() => void rf.fitView({ padding: 0.2, maxZoom }), 30);
     return () => clearTimeout(t);
   }, [loadCount, rf]);
+
+  // Large text zooms the canvas (nodes keep their size in canvas coordinates, so nothing overlaps).
+  const largeTextSeen = useRef(largeText);
+  useEffect(() => {
+    if (largeTextSeen.current === largeText) return;
+    largeTextSeen.current = largeText;
+    void rf.zoomTo(rf.getZoom() * (largeText ? LARGE_ZOOM : 1 / LARGE_ZOOM), { duration: 200 });
+  }, [largeText, rf]);
 
   const runAutoLayout = useCallback(() => {
     void autoLayout().then((ok) => ok && setTimeout(() => void rf.fitView({ padding: 0.2, duration: 300, maxZoom: 1.25 }), 30));
@@ -218,7 +231,18 @@ export function Canvas() {
         attributionPosition="top-right"
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} className="canvas__grid" />
-        <MiniMap pannable zoomable nodeColor={miniMapColor} nodeStrokeWidth={0} nodeBorderRadius={6} className="canvas__minimap" ariaLabel="Minimap" />
+        {topology.nodes.length > 0 && (
+          <MiniMap
+            pannable
+            zoomable
+            nodeColor={miniMapColor}
+            nodeStrokeWidth={0}
+            nodeBorderRadius={6}
+            className="canvas__minimap"
+            ariaLabel="Minimap"
+            style={{ width: 168, height: 108 }}
+          />
+        )}
         <Controls className="canvas__controls" showInteractive={false} position="bottom-left" fitViewOptions={{ padding: 0.2, duration: 300, maxZoom: 1.25 }}>
           <ControlButton onClick={runAutoLayout} aria-label="Auto-layout" title="Auto-layout (Shift+L)" disabled={topology.nodes.length === 0}>
             <Icon name="layout" size={14} />

@@ -1,5 +1,5 @@
 /** The inspector of one node: label, what the pattern does, and its config form. */
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { getCatalogEntry, outputPortsOf } from '../../model/catalog';
 import { setNodeConfigAt, setNodeLabel, type FieldPath } from '../../state/graphEdits';
 import { indexOf, nodeErrors } from '../../state/selectors';
@@ -12,6 +12,7 @@ import { SchemaForm } from './SchemaForm';
 export function NodeInspector({ id }: { id: string }) {
   const found = useStudio(useCallback((s) => indexOf(s.topology).nodes.get(id), [id]));
   const errors = useStudio(useMemo(() => nodeErrors(id), [id]));
+  const [aboutOpen, setAboutOpen] = useState(false);
   const entry = found ? getCatalogEntry(found.node.kind) : undefined;
   const schema = useMemo(() => (entry ? jsonSchemaOf(entry.config) : {}), [entry]);
   const onChange = useCallback(
@@ -48,14 +49,21 @@ export function NodeInspector({ id }: { id: string }) {
         />
       </Section>
       {entry && (
-        <details className="inspector__about" open>
-          <summary>About this pattern</summary>
-          <p>{entry.description}</p>
-          <p className="inspector__ports">
-            <span>in: {entry.inputs.map((p) => p.label).join(', ') || 'none (a source)'}</span>
-            <span>out: {outputs.map((p) => p.label).join(', ') || 'none (an end)'}</span>
+        <section className="inspector__about" aria-label="About this pattern">
+          <p className="inspector__summary">{entry.summary}</p>
+          <p className={`inspector__description ${aboutOpen ? '' : 'is-clamped'}`} id={`about-${id}`}>
+            {entry.description}
           </p>
-        </details>
+          <button type="button" className="link-button" aria-expanded={aboutOpen} aria-controls={`about-${id}`} onClick={() => setAboutOpen((o) => !o)}>
+            {aboutOpen ? 'Show less' : 'How it works'}
+          </button>
+          {aboutOpen && (
+            <p className="inspector__ports">
+              <span>in: {entry.inputs.map((p) => p.label).join(', ') || 'none (a source)'}</span>
+              <span>out: {outputs.map((p) => p.label).join(', ') || 'none (an end)'}</span>
+            </p>
+          )}
+        </section>
       )}
       <Section title="Settings">
         {entry ? (

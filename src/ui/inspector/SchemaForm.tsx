@@ -9,11 +9,11 @@ import type { ValidationError } from '../../model/errors';
 import { getIn, setIn, type FieldPath } from '../../state/graphEdits';
 import { Icon } from '../shell/Icon';
 import { BooleanField } from './fields/BooleanField';
-import { DistributionField } from './fields/DistributionField';
 import { EnumField } from './fields/EnumField';
 import { JsonField } from './fields/JsonField';
 import { NumberField } from './fields/NumberField';
 import { TextField } from './fields/TextField';
+import { VariantField } from './fields/VariantField';
 import { FieldErrors } from './FieldShell';
 import { fieldId, type FieldContext, type FieldProps } from './formTypes';
 import { defaultValue, fieldKind, labelOf, resolve, type JsonSchema } from './jsonSchema';
@@ -32,7 +32,8 @@ export function Field(props: FieldProps) {
     case 'boolean':
       return <BooleanField {...props} />;
     case 'distribution':
-      return <DistributionField {...props} />;
+    case 'variant':
+      return <VariantField {...props} />;
     case 'object':
       return <ObjectField {...props} />;
     case 'array':
@@ -191,6 +192,7 @@ export function SchemaForm(props: {
   const ctx: FieldContext = {
     root,
     idBase,
+    renderField: (p) => <Field key={p.path.join('.')} {...p} />,
     set: onChange,
     errorsAt: (path) => {
       let p = errorPath;

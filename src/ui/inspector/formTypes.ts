@@ -1,4 +1,5 @@
 /** Types shared by the generated form's fields. */
+import type { ReactNode } from 'react';
 import type { ValidationError } from '../../model/errors';
 import type { FieldPath } from '../../state/graphEdits';
 import type { JsonSchema } from './jsonSchema';
@@ -13,6 +14,8 @@ export interface FieldContext {
   set(path: FieldPath, value: unknown): void;
   /** Prefix for element ids. */
   idBase: string;
+  /** Renders any field (lets composite fields nest fields without an import cycle). */
+  renderField(props: FieldProps): ReactNode;
 }
 
 /** The props of one field. */

@@ -45,6 +45,7 @@ export type FieldKind =
   | 'object'
   | 'array'
   | 'distribution'
+  | 'variant'
   | 'json'
   | 'const';
 
@@ -94,6 +95,7 @@ export function fieldKind(raw: JsonSchema, root: JsonSchema): FieldKind {
   const s = unwrapNullable(resolve(raw, root), root);
   if (s.widget === 'distribution') return 'distribution';
   if (s.const !== undefined) return 'const';
+  if (variantsOf(s, root)) return 'variant';
   if (s.enum) return 'enum';
   const t = typeOf(s);
   if (t === 'number') return 'number';
@@ -155,4 +157,22 @@ export function boundsText(s: JsonSchema): string {
   if (s.maximum !== undefined) parts.push(`≤ ${s.maximum}`);
   if (s.exclusiveMaximum !== undefined) parts.push(`< ${s.exclusiveMaximum}`);
   return parts.join(', ');
+}
+
+/** One alternative of a tagged union (`oneOf` of objects told apart by a `const` property). */
+export interface Variant {
+  tag: string;
+  schema: JsonSchema;
+}
+
+/**
+ * The alternatives of a tagged union, with the name of the tag property (`dist`, `op`, …), or null when
+ * the schema is not one.
+ */
+export function variantsOf(s: JsonSchema, root: JsonSchema): { key: string; variants: Variant[] } | null {
+  const alts = (s.oneOf ?? s.anyOf)?.map((a) => resolve(a, root));
+  if (!alts || alts.length < 2 || alts.some((a) => !a.properties)) return null;
+  const key = Object.keys(alts[0].properties!).find((k) => alts.every((a) => typeof a.properties![k]?.const === 'string'));
+  if (!key) return null;
+  return { key, variants: alts.map((a) => ({ tag: a.properties![key].const as string, schema: a })) };
 }
