@@ -99,7 +99,7 @@ export function Canvas() {
     // would then zoom in on it.
     if (useStudio.getState().topology.nodes.length === 0) return;
     const maxZoom = useStudio.getState().largeText ? 1.25 * LARGE_ZOOM : 1.25;
-    const t = setTimeout(() => void rf.fitView({ padding: 0.2, maxZoom }), 30);
+    const t = setTimeout(() => void rf.fitView({ padding: 0.12, maxZoom }), 30);
     return () => clearTimeout(t);
   }, [loadCount, rf]);
 

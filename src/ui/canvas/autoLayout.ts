@@ -38,12 +38,18 @@ export async function computeLayout(t: Topology, sizes: Readonly<Record<string, 
         height: size.height,
         layoutOptions: { 'elk.portConstraints': 'FIXED_ORDER' },
         ports: [
-          ...inputs.map((p, i) => ({ id: `${n.id}\u0000in\u0000${p.id}`, width: 8, height: 8, layoutOptions: { 'elk.port.side': 'WEST', 'elk.port.index': String(i) } })),
+          // ELK orders fixed ports clockwise from the top-left: east ports top to bottom, west bottom to top.
+          ...inputs.map((p, i) => ({
+            id: `${n.id}\u0000in\u0000${p.id}`,
+            width: 8,
+            height: 8,
+            layoutOptions: { 'elk.port.side': 'WEST', 'elk.port.index': String(outputs.length + inputs.length - 1 - i) },
+          })),
           ...outputs.map((p, i) => ({
             id: `${n.id}\u0000out\u0000${p.id}`,
             width: 8,
             height: 8,
-            layoutOptions: { 'elk.port.side': 'EAST', 'elk.port.index': String(outputs.length - i) },
+            layoutOptions: { 'elk.port.side': 'EAST', 'elk.port.index': String(i) },
           })),
         ],
       };

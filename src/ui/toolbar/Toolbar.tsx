@@ -63,9 +63,6 @@ export function Toolbar({ onOpenFile }: { onOpenFile(): void }) {
           </button>
         )}
       </div>
-      <div className="toolbar__group" role="group" aria-label="Library">
-        <ToolButton icon="book" label="Examples" onClick={() => store().openDialog('examples')} />
-      </div>
       <div className="toolbar__group" role="group" aria-label="Edit">
         <ToolButton icon="undo" label="Undo" onClick={() => store().undo()} disabled={!s.canUndo} shortcut="Mod+Z" />
         <ToolButton icon="redo" label="Redo" onClick={() => store().redo()} disabled={!s.canRedo} shortcut="Shift+Mod+Z" />
