@@ -17,8 +17,9 @@ import type { LatencySummary } from '../engine/histogram';
 import type { RunReport } from '../engine/report';
 import type { DeadLetterEntry } from '../engine/patterns/deadLetter';
 import type { DeadLetterReason, MessageKind } from '../model/message';
+import type { PersistenceStatus } from './persistence';
 
-export type { NodeView, NodeReport, TotalsReport, LatencySummary, RunReport, DeadLetterEntry };
+export type { NodeView, NodeReport, TotalsReport, LatencySummary, RunReport, DeadLetterEntry, PersistenceStatus };
 
 /** Where a run stands, as the worker sees it. */
 export type RunState = 'idle' | 'running' | 'paused' | 'finished' | 'error';
@@ -148,6 +149,8 @@ export interface Frame {
   /** New entries of the run's string table (ports, message types), starting at `stringsFrom`. */
   strings: string[];
   stringsFrom: number;
+  /** Event stores of the run: persisted position against the head (write-behind to IndexedDB), or null. */
+  persistence?: PersistenceStatus[] | null;
 }
 
 /** What the studio needs to know about a loaded run. */

@@ -21,6 +21,7 @@ import { Simulation } from '../engine/Simulation';
 import { OUTCOME_NAMES } from '../engine/trace';
 import type { DeadLetterEntry } from '../engine/patterns/deadLetter';
 import { FrameBuilder, transferablesOf, type FrameBuilderOptions } from './frameBuilder';
+import { createPersistence, eventStoreApi, type EventPersistence, type EventStoreApi } from './persistence';
 import type {
   DeadLetterPage,
   Frame,
@@ -91,7 +92,7 @@ function defaultDeps(): ApiDeps {
 }
 
 /** The API object the worker exposes. Every method may be called over comlink. */
-export interface SimulationApi {
+export interface SimulationApi extends EventStoreApi {
   /** Sets the frame listener (one at a time; a new one replaces the old). */
   subscribe(listener: FrameListener): void;
   /** Validates and loads a topology, replacing any run; the run starts paused at time 0. */
@@ -124,8 +125,8 @@ export interface SimulationApi {
   dispose(): void;
 }
 
-/** Makes the API object; `deps` and `options` are for tests. */
-export function createSimulationApi(deps: Partial<ApiDeps> = {}, options: Partial<DriverOptions> = {}): SimulationApi {
+/** Makes the API object; `deps`, `options` and `persistence` (event stores' write-behind) are for tests. */
+export function createSimulationApi(deps: Partial<ApiDeps> = {}, options: Partial<DriverOptions> = {}, persistence: EventPersistence = createPersistence()): SimulationApi {
   const d: ApiDeps = { ...defaultDeps(), ...deps };
   const opt = { ...DEFAULT_DRIVER, ...options };
   let listener: FrameListener | null = null;
@@ -154,6 +155,7 @@ export function createSimulationApi(deps: Partial<ApiDeps> = {}, options: Partia
   };
 
   const send = (force: boolean) => {
+    persistence.pump();
     if (!sim || !frames || !listener) return;
     const t = d.now();
     if (!force && (t - lastFrameAt < opt.frameMs || inFlight >= opt.maxInFlight)) {
@@ -163,6 +165,7 @@ export function createSimulationApi(deps: Partial<ApiDeps> = {}, options: Partia
     framePending = false;
     lastFrameAt = t;
     const frame = frames.build(state, state === 'running' ? eventsPerSec : 0);
+    frame.persistence = persistence.status();
     const result = listener(d.transfer(frame, transferablesOf(frame)));
     if (result && typeof (result as Promise<unknown>).then === 'function') {
       // count frames the main thread has not taken yet, so a busy UI gets fewer frames, not a backlog
@@ -189,6 +192,15 @@ export function createSimulationApi(deps: Partial<ApiDeps> = {}, options: Partia
   const chunk = () => {
     loopScheduled = false;
     if (state !== 'running' || !sim) return;
+    if (persistence.preparing) {
+      // the event stores are being seeded from storage: start once they are
+      loopScheduled = true;
+      persistence.whenReady(() => {
+        resetAnchor();
+        chunk();
+      });
+      return;
+    }
     const t0 = d.now();
     let caughtUp = false;
     if (speed === 'max') {
@@ -235,6 +247,7 @@ export function createSimulationApi(deps: Partial<ApiDeps> = {}, options: Partia
       return { ok: false, errors: [err instanceof Error ? err.message : String(err)] };
     }
     runId++;
+    persistence.attach(sim);
     frames = new FrameBuilder(sim, runId, opt);
     frames.watch(watched);
     state = 'paused';
@@ -268,7 +281,12 @@ export function createSimulationApi(deps: Partial<ApiDeps> = {}, options: Partia
     if (state !== 'running') send(true);
   };
 
-  return {
+  persistence.onChange = () => {
+    if (state !== 'running') send(true);
+  };
+
+  const api: SimulationApi = {
+    ...eventStoreApi(persistence, () => sim, afterChange),
     subscribe(l) {
       listener = l;
       inFlight = 0;
@@ -301,6 +319,10 @@ export function createSimulationApi(deps: Partial<ApiDeps> = {}, options: Partia
     },
     step() {
       const s = needSim();
+      if (persistence.preparing) {
+        persistence.whenReady(() => void api.step());
+        return true;
+      }
       if (state === 'running') state = 'paused';
       const stepped = s.step();
       if (s.finished) state = 'finished';
@@ -374,4 +396,5 @@ export function createSimulationApi(deps: Partial<ApiDeps> = {}, options: Partia
       d.close?.();
     },
   };
+  return api;
 }
