@@ -15,10 +15,35 @@ export interface ValidationIndex {
 }
 
 const validationCache = new WeakMap<Topology, ValidationIndex>();
+let lastValidated: { t: Topology; v: ValidationIndex } | null = null;
 
-/** Runs the runner's own `validateTopology` on a topology (memoized per topology object). */
+/** Whether two topologies differ at most in node positions (what a drag changes). */
+function onlyPositionsDiffer(a: Topology, b: Topology): boolean {
+  if (a.edges !== b.edges || a.simulation !== b.simulation || a.name !== b.name || a.description !== b.description) return false;
+  if (a.nodes.length !== b.nodes.length) return false;
+  for (let i = 0; i < a.nodes.length; i++) {
+    const x = a.nodes[i];
+    const y = b.nodes[i];
+    if (x === y) continue;
+    if (!y.position || !Number.isFinite(y.position.x) || !Number.isFinite(y.position.y)) return false;
+    const rest = (n: TopologyNode) => Object.entries(n).filter(([k]) => k !== 'position');
+    const rx = rest(x);
+    const ry = rest(y);
+    if (rx.length !== ry.length || rx.some(([k, v], j) => ry[j][0] !== k || ry[j][1] !== v)) return false;
+  }
+  return true;
+}
+
+/**
+ * Runs the runner's own `validateTopology` on a topology (memoized per topology object). A drag only moves
+ * nodes, which cannot change the result, so it reuses the last one instead of revalidating every frame.
+ */
 export function validationOf(t: Topology): ValidationIndex {
   let v = validationCache.get(t);
+  if (!v && lastValidated && onlyPositionsDiffer(lastValidated.t, t)) {
+    v = lastValidated.v;
+    validationCache.set(t, v);
+  }
   if (!v) {
     const r = validateTopology(t);
     const errors = r.ok ? [] : r.errors;
@@ -31,6 +56,7 @@ export function validationOf(t: Topology): ValidationIndex {
     v = { errors, byNode, byEdge };
     validationCache.set(t, v);
   }
+  lastValidated = { t, v };
   return v;
 }
 
