@@ -98,6 +98,36 @@ test.describe('editor', () => {
     await expect(help).toBeHidden();
   });
 
+  test('pasting a topology copied as JSON text (another tab) inserts it; hostile text is refused', async ({ studio, page }) => {
+    await studio.openExample('order-queue');
+    const paste = (text: string) =>
+      page.evaluate((t) => {
+        const data = new DataTransfer();
+        data.setData('text/plain', t);
+        document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+      }, text);
+    const fragment = {
+      format: 'messaging-studio/topology',
+      version: 1,
+      name: 'Clipboard',
+      nodes: [
+        { id: 'orders', kind: 'producer', position: { x: 0, y: 300 } },
+        { id: 'tail', kind: 'sink', position: { x: 300, y: 300 } },
+      ],
+      edges: [{ id: 'e1', source: 'orders', target: 'tail' }],
+    };
+    await paste(JSON.stringify(fragment));
+    await expect(studio.nodes).toHaveCount(6);
+    await expect(studio.node('orders-2')).toBeVisible(); // clashing ids are renamed
+    await expect(studio.node('tail')).toHaveClass(/selected/);
+    expect(await studio.edgeIds()).toContain('e4');
+
+    await paste('{"format":"messaging-studio/topology","version":1,"name":"x","nodes":[{"id":"a","kind":"sink","config":{"__proto__":{}}}],"edges":[]}');
+    await expect(studio.problemDialog).toContainText('E103');
+    await studio.problemDialog.getByRole('button', { name: 'OK' }).click();
+    await expect(studio.nodes).toHaveCount(6);
+  });
+
   test('inspector: distributions, message templates, enums, labels, edge subscriptions', async ({ studio, page }) => {
     await studio.openExample('order-queue');
     await studio.select('workers');
