@@ -1,8 +1,8 @@
 /**
  * Autosave: the open topology is written to IndexedDB shortly after every edit, and remembered as the
  * last open one, so a reload brings it back. A topology opened from a file, an example or a link is saved
- * at once (an example that is still unchanged reuses its earlier copy); the blank one the studio starts
- * with is saved only once it is edited.
+ * at once (an example that is still unchanged reuses its earlier copy); a blank new one only once it is
+ * edited, so that New and first visits do not fill My topologies with empty copies.
  */
 import type { QueryClient } from '@tanstack/react-query';
 import type { StudioState } from '../../state/studioStore';
@@ -12,8 +12,8 @@ import { topologiesKey } from '../../queries/topologiesOptions';
 
 const DELAY_MS = 400;
 
-/** Source of the blank topology shown on a first visit (not saved until edited). */
-export const STARTUP_SOURCE = 'startup';
+/** Source of a blank topology (File → New, or a first visit): not saved until edited. */
+export const BLANK_SOURCE = 'new';
 
 /** Starts autosaving; returns a function that stops it (flushing what is pending). */
 export function startAutosave(queryClient: QueryClient): () => void {
@@ -23,7 +23,6 @@ export function startAutosave(queryClient: QueryClient): () => void {
   const save = async () => {
     const s = useStudio.getState();
     const { topology, doc, revision } = s;
-    if (doc.id === null && doc.source === STARTUP_SOURCE) return;
     s.setSaveState('saving');
     try {
       let id = doc.id;
@@ -68,17 +67,11 @@ export function startAutosave(queryClient: QueryClient): () => void {
         chain = chain.then(() => setLastOpenId(id)).catch(() => undefined);
         return;
       }
-      if (s.doc.source !== STARTUP_SOURCE) schedule();
+      if (s.doc.source !== BLANK_SOURCE) schedule();
+      else s.setSaveState('idle', s.revision);
       return;
     }
-    if (s.topology !== prev.topology) {
-      if (s.doc.source === STARTUP_SOURCE && s.doc.id === null) {
-        // The first edit of the blank topology turns it into a real document.
-        useStudio.setState({ doc: { id: null, source: 'new' } });
-        return;
-      }
-      schedule();
-    }
+    if (s.topology !== prev.topology) schedule();
   };
 
   const unsubscribe = useStudio.subscribe(onChange);

@@ -8,6 +8,7 @@ import { LIMITS, emptyTopology, serializeTopology, validateTopologyText, type To
 import { decodeShareFragment, encodeShareFragment } from '../../state/shareLink';
 import { useStudio } from '../../state/studioStore';
 import { getTopology } from '../../storage/topologies';
+import { BLANK_SOURCE } from './autosave';
 
 const baseUrl = () => import.meta.env.BASE_URL || './';
 
@@ -59,7 +60,7 @@ export async function openFile(file: File): Promise<boolean> {
 
 /** File → New. */
 export function newTopology(): void {
-  openTopology(emptyTopology(), 'new');
+  openTopology(emptyTopology(), BLANK_SOURCE);
 }
 
 const EXAMPLE_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;

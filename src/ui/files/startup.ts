@@ -7,7 +7,7 @@
 import { shareData } from '../../state/shareLink';
 import { useStudio } from '../../state/studioStore';
 import { getLastOpenId } from '../../storage/topologies';
-import { STARTUP_SOURCE } from './autosave';
+import { BLANK_SOURCE } from './autosave';
 import { openExample, openSaved, openShareLink } from './documents';
 
 let started: Promise<void> | null = null;
@@ -20,7 +20,7 @@ async function restoreLast(): Promise<void> {
     console.warn('could not read saved topologies', err);
   }
   const s = useStudio.getState();
-  s.loadTopology(s.topology, { id: null, source: STARTUP_SOURCE });
+  s.loadTopology(s.topology, { id: null, source: BLANK_SOURCE });
 }
 
 async function run(): Promise<void> {
