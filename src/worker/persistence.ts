@@ -21,12 +21,14 @@
 import type { SnapshotRecord, StoredEvent } from '../model/kinds/eventSourcing';
 import type { Drained } from '../engine/eventsourcing/EventStoreModel';
 import { sagaInstances, sagaTimeline, type SagaSummary, type SagaTimeline } from '../engine/eventsourcing/sagaTimeline';
-import type { SagaState } from '../engine/eventsourcing/sagaLog';
+import type { SagaLogEntry, SagaState } from '../engine/eventsourcing/sagaLog';
 import type { Simulation } from '../engine/Simulation';
 import { exportEvents, storeKey, type EventStorage, type StartMode } from '../storage/eventStore';
 import { createEventStorage } from '../storage/eventStoreIdb';
 import { getStartMode } from '../storage/eventStoreMeta';
 import { saveRun, type RunRecord } from '../storage/runs';
+
+export type { SagaLogEntry, SagaState, SagaSummary, SagaTimeline };
 
 /** Where one event store of the run stands, as frames carry it. */
 export interface PersistenceStatus {

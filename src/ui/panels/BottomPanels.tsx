@@ -9,24 +9,31 @@ import { useFrames } from '../../state/frameStore';
 import { useStudio } from '../../state/studioStore';
 import { installBenchHooks } from './benchHooks';
 import { DeadLetterPanel } from './DeadLetterPanel';
+import { EventStorePanel } from './eventsourcing/EventStorePanel';
+import { ReadModelPanel } from './eventsourcing/ReadModelPanel';
+import { SagaPanel } from './eventsourcing/SagaPanel';
 import { ThroughputPanel } from './ThroughputPanel';
 import { TracePanel } from './trace/TracePanel';
 import './panels.css';
 
 installBenchHooks();
 
-type Tab = 'throughput' | 'trace' | 'dead-letters';
+type Tab = 'throughput' | 'trace' | 'dead-letters' | 'event-store' | 'read-models' | 'sagas';
 const TABS: { id: Tab; label: string }[] = [
   { id: 'throughput', label: 'Throughput' },
   { id: 'trace', label: 'Trace' },
   { id: 'dead-letters', label: 'Dead letters' },
+  { id: 'event-store', label: 'Event store' },
+  { id: 'read-models', label: 'Read models' },
+  { id: 'sagas', label: 'Sagas' },
 ];
 const TAB_KEY = 'messaging-studio.panelTab';
 
 function initialTab(): Tab {
   try {
     const t = globalThis.localStorage?.getItem(TAB_KEY);
-    if (t === 'throughput' || t === 'trace' || t === 'dead-letters') return t;
+    const known = TABS.find((x) => x.id === t);
+    if (known) return known.id;
   } catch {
     // storage unavailable: use the default
   }
@@ -83,6 +90,9 @@ export function BottomPanels() {
           {tab === 'throughput' && <ThroughputPanel />}
           {tab === 'trace' && <TracePanel />}
           {tab === 'dead-letters' && <DeadLetterPanel />}
+          {tab === 'event-store' && <EventStorePanel />}
+          {tab === 'read-models' && <ReadModelPanel />}
+          {tab === 'sagas' && <SagaPanel />}
         </div>
       )}
     </div>
