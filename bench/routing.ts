@@ -20,7 +20,13 @@ import { pathToFileURL } from 'node:url';
 import { alignColumns } from '../src/cli/table';
 import { Simulation } from '../src/engine/Simulation';
 import { CURRENT_VERSION } from '../src/model/migrations';
-import { FORMAT, validateTopology, type Topology, type TopologyEdge, type TopologyNode } from '../src/model/topology';
+import {
+  FORMAT,
+  validateTopology,
+  type Topology,
+  type TopologyEdge,
+  type TopologyNode,
+} from '../src/model/topology';
 
 /** The three rules of the benchmark router (in order). */
 export const ROUTER_RULES = [
@@ -72,7 +78,11 @@ const MESSAGE = {
 
 function topology(name: string, middle: TopologyNode | null, sinks: string[], messages: number): Topology {
   const nodes: TopologyNode[] = [
-    { id: 'src', kind: 'producer', config: { rate: 1000, arrival: 'constant', count: messages, message: MESSAGE } },
+    {
+      id: 'src',
+      kind: 'producer',
+      config: { rate: 1000, arrival: 'constant', count: messages, message: MESSAGE },
+    },
   ];
   const edges: TopologyEdge[] = [];
   if (middle) {
@@ -81,7 +91,11 @@ function topology(name: string, middle: TopologyNode | null, sinks: string[], me
   }
   for (const port of sinks) {
     nodes.push({ id: `sink-${port}`, kind: 'sink' });
-    edges.push(middle ? { id: `e-${port}`, source: middle.id, sourcePort: port, target: `sink-${port}` } : { id: `e-${port}`, source: 'src', target: `sink-${port}` });
+    edges.push(
+      middle
+        ? { id: `e-${port}`, source: middle.id, sourcePort: port, target: `sink-${port}` }
+        : { id: `e-${port}`, source: 'src', target: `sink-${port}` },
+    );
   }
   const t: Topology = {
     format: FORMAT,
@@ -92,7 +106,10 @@ function topology(name: string, middle: TopologyNode | null, sinks: string[], me
     edges,
   };
   const checked = validateTopology(t);
-  if (!checked.ok) throw new Error(`bench topology "${name}" is invalid: ${checked.errors.map((e) => e.message).join('; ')}`);
+  if (!checked.ok)
+    throw new Error(
+      `bench topology "${name}" is invalid: ${checked.errors.map((e) => e.message).join('; ')}`,
+    );
   return t;
 }
 
@@ -102,10 +119,30 @@ export function routingTopologies(messages: number): Topology[] {
   const ports = [...rules.map((r) => r.name), 'otherwise'];
   return [
     topology('baseline: producer → sink', null, ['out'], messages),
-    topology('pass-through: router, 0 rules', { id: 'router', kind: 'content-based-router', config: { rules: [] } }, ['otherwise'], messages),
-    topology('router: 3 rules, first-match', { id: 'router', kind: 'content-based-router', config: { rules } }, ports, messages),
-    topology('router: 3 rules, all-matches', { id: 'router', kind: 'content-based-router', config: { rules, mode: 'all-matches' } }, ports, messages),
-    topology('filter: 3-clause expression', { id: 'filter', kind: 'message-filter', config: { when: FILTER_EXPRESSION } }, ['out'], messages),
+    topology(
+      'pass-through: router, 0 rules',
+      { id: 'router', kind: 'content-based-router', config: { rules: [] } },
+      ['otherwise'],
+      messages,
+    ),
+    topology(
+      'router: 3 rules, first-match',
+      { id: 'router', kind: 'content-based-router', config: { rules } },
+      ports,
+      messages,
+    ),
+    topology(
+      'router: 3 rules, all-matches',
+      { id: 'router', kind: 'content-based-router', config: { rules, mode: 'all-matches' } },
+      ports,
+      messages,
+    ),
+    topology(
+      'filter: 3-clause expression',
+      { id: 'filter', kind: 'message-filter', config: { when: FILTER_EXPRESSION } },
+      ['out'],
+      messages,
+    ),
   ];
 }
 
@@ -169,7 +206,9 @@ export function formatRoutingResult(r: RoutingBenchResult): string {
     rows.push([
       s.name,
       s.nsPerMessage.toFixed(0),
-      s.extraNsPerMessage === 0 ? '—' : `${s.extraNsPerMessage >= 0 ? '+' : ''}${s.extraNsPerMessage.toFixed(0)} ns`,
+      s.extraNsPerMessage === 0
+        ? '—'
+        : `${s.extraNsPerMessage >= 0 ? '+' : ''}${s.extraNsPerMessage.toFixed(0)} ns`,
       s.eventsPerMessage.toFixed(2),
       Object.entries(s.routed)
         .map(([port, n]) => `${port} ${n}`)

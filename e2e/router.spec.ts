@@ -21,14 +21,21 @@ test('a router with two rules and otherwise: per-port counts match the rules', a
   await page.getByRole('button', { name: 'Auto-layout' }).click();
   let last = '';
   await expect
-    .poll(async () => {
-      const boxes = await studio.nodes.evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.left, r.top, r.right, r.bottom]));
-      const apart = boxes.every(([l, t, r, b], i) => boxes.every(([l2, t2, r2, b2], j) => i === j || r <= l2 || r2 <= l || b <= t2 || b2 <= t));
-      const now = JSON.stringify(boxes);
-      const still = now === last;
-      last = now;
-      return apart && still;
-    }, { message: 'nodes laid out without overlap', intervals: [200] })
+    .poll(
+      async () => {
+        const boxes = await studio.nodes.evaluateAll((els) =>
+          els.map((e) => e.getBoundingClientRect()).map((r) => [r.left, r.top, r.right, r.bottom]),
+        );
+        const apart = boxes.every(([l, t, r, b], i) =>
+          boxes.every(([l2, t2, r2, b2], j) => i === j || r <= l2 || r2 <= l || b <= t2 || b2 <= t),
+        );
+        const now = JSON.stringify(boxes);
+        const still = now === last;
+        last = now;
+        return apart && still;
+      },
+      { message: 'nodes laid out without overlap', intervals: [200] },
+    )
     .toBe(true);
 
   // Two rules, in order: the default rule renamed and rewritten, and a second one added.
@@ -64,7 +71,11 @@ test('a router with two rules and otherwise: per-port counts match the rules', a
   await run.setSpeed('max');
   await page.getByTestId('run-start').click();
   await expect(run.clock).toHaveAttribute('data-status', 'finished', { timeout: 30_000 });
-  const shown = { early: await run.received(early), middle: await run.received(middle), late: await run.received(late) };
+  const shown = {
+    early: await run.received(early),
+    middle: await run.received(middle),
+    late: await run.received(late),
+  };
 
   // What the rules imply: the producer (10 msg/s, Poisson) makes about 30 messages in each of the first two
   // 3-second windows and about 40 in the last 4 s; every message takes exactly one port.
@@ -79,7 +90,8 @@ test('a router with two rules and otherwise: per-port counts match the rules', a
   const sim = new Simulation(checked.topology, { until: UNTIL_MS, trace: { capacity: 100_000, sample: 1 } });
   sim.run();
   const byPort: Record<string, number> = {};
-  for (const e of sim.edges) if (sim.nodes[e.source].id === router) byPort[e.sourcePort] = sim.metrics.edgeMessages[e.index];
+  for (const e of sim.edges)
+    if (sim.nodes[e.source].id === router) byPort[e.sourcePort] = sim.metrics.edgeMessages[e.index];
   expect(shown).toEqual({ early: byPort.early, middle: byPort.middle, late: byPort.otherwise });
   expect(shown.early + shown.middle + shown.late).toBe(sim.metrics.produced);
 

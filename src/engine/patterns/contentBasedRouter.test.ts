@@ -6,7 +6,10 @@ import { Outcome } from '../trace';
 
 /** 60 orders whose total is their sequence number 1‥60, one every 10 ms. */
 const orders = (count = 60) =>
-  ['producer', { rate: 100, arrival: 'constant', count, message: { type: 'Order', payload: { total: '{{seq}}' } } }] as const;
+  [
+    'producer',
+    { rate: 100, arrival: 'constant', count, message: { type: 'Order', payload: { total: '{{seq}}' } } },
+  ] as const;
 
 const RULES = [
   { name: 'three', when: 'payload.total % 3 == 0' },
@@ -26,7 +29,13 @@ describe('content-based router', () => {
     expect(r.edges.e4.messages).toBe(20);
     expect(r.totals.completed).toBe(60);
     expect(r.totals.derived).toBe(0);
-    expect(t.sim.views()[t.indexOf('router')]?.figures).toMatchObject({ three: 20, two: 20, otherwise: 20, 'no-route': 0, errors: 0 });
+    expect(t.sim.views()[t.indexOf('router')]?.figures).toMatchObject({
+      three: 20,
+      two: 20,
+      otherwise: 20,
+      'no-route': 0,
+      errors: 0,
+    });
   });
 
   it('first-match: rule order decides (6 goes to the first rule, not the second)', () => {
@@ -44,12 +53,25 @@ describe('content-based router', () => {
       const m = t.sim.trace.findMessage(spans.msg[i])!;
       portOf.set((m.payload as { total: number }).total, t.sim.trace.strings.values[spans.port[i]]);
     }
-    expect(Object.fromEntries(portOf)).toEqual({ 1: 'otherwise', 2: 'two', 3: 'three', 4: 'two', 5: 'otherwise', 6: 'three' });
+    expect(Object.fromEntries(portOf)).toEqual({
+      1: 'otherwise',
+      2: 'two',
+      3: 'three',
+      4: 'two',
+      5: 'otherwise',
+      6: 'three',
+    });
   });
 
   it('all-matches: every matching port gets the message (copies for all but the first), accounted for', () => {
     const t = TestSimulation.of(
-      { src: orders(), router: ['content-based-router', { rules: RULES, mode: 'all-matches' }], a: 'sink', b: 'sink', c: 'sink' },
+      {
+        src: orders(),
+        router: ['content-based-router', { rules: RULES, mode: 'all-matches' }],
+        a: 'sink',
+        b: 'sink',
+        c: 'sink',
+      },
       ['src -> router', 'router:three -> a', 'router:two -> b', 'router:otherwise -> c'],
       { keepTrace: true },
     );
@@ -65,7 +87,11 @@ describe('content-based router', () => {
     const spans = t.spans();
     const copies: number[] = [];
     for (let i = 0; i < spans.count; i++) {
-      if (spans.node[i] === t.indexOf('router') && spans.port[i] >= 0 && t.sim.trace.strings.values[spans.port[i]] === 'two') {
+      if (
+        spans.node[i] === t.indexOf('router') &&
+        spans.port[i] >= 0 &&
+        t.sim.trace.strings.values[spans.port[i]] === 'two'
+      ) {
         const m = t.sim.trace.findMessage(spans.msg[i])!;
         if ((m.payload as { total: number }).total % 6 === 0) copies.push(spans.msg[i]);
       }
@@ -80,19 +106,31 @@ describe('content-based router', () => {
 
   it('no rule and no otherwise edge: dead letter with reason no-route', () => {
     const t = TestSimulation.of(
-      { src: orders(), router: ['content-based-router', { rules: RULES }], a: 'sink', b: 'sink', dlq: 'dead-letter' },
+      {
+        src: orders(),
+        router: ['content-based-router', { rules: RULES }],
+        a: 'sink',
+        b: 'sink',
+        dlq: 'dead-letter',
+      },
       ['src -> router', 'router:three -> a', 'router:two -> b', 'router:dead-letter -> dlq'],
     );
     const r = t.run();
     expect(r.totals.deadLettered).toBe(20);
-    const list = t.action('dlq', 'list', { limit: 1 }) as { byReason: Record<string, number>; items: { detail: string; origin: number }[] };
+    const list = t.action('dlq', 'list', { limit: 1 }) as {
+      byReason: Record<string, number>;
+      items: { detail: string; origin: number }[];
+    };
     expect(list.byReason).toEqual({ 'no-route': 20 });
     expect(list.items[0].detail).toMatch(/no rule matched/);
     expect(list.items[0].origin).toBe(t.indexOf('router'));
   });
 
   it('no route and no dead-letter channel: dropped as no-route, never silently', () => {
-    const t = TestSimulation.of({ src: orders(), router: ['content-based-router', { rules: RULES }], a: 'sink' }, ['src -> router', 'router:three -> a']);
+    const t = TestSimulation.of(
+      { src: orders(), router: ['content-based-router', { rules: RULES }], a: 'sink' },
+      ['src -> router', 'router:three -> a'],
+    );
     const r = t.run();
     // "two" is unconnected: a success port without an edge completes the message there (engine convention)
     expect(r.totals.completed).toBe(40);
@@ -102,7 +140,10 @@ describe('content-based router', () => {
   it('an expression that fails while evaluating dead-letters the message with the rule and the error', () => {
     const t = TestSimulation.of(
       {
-        src: ['producer', { rate: 100, arrival: 'constant', count: 10, message: { payload: { items: '{{seq}}' } } }],
+        src: [
+          'producer',
+          { rate: 100, arrival: 'constant', count: 10, message: { payload: { items: '{{seq}}' } } },
+        ],
         router: ['content-based-router', { rules: [{ name: 'many', when: 'len(payload.items) > 2' }] }],
         a: 'sink',
         c: 'sink',
@@ -121,10 +162,19 @@ describe('content-based router', () => {
   it('all-matches with a failing rule sends nothing: the message is dead-lettered whole', () => {
     const t = TestSimulation.of(
       {
-        src: ['producer', { rate: 100, arrival: 'constant', count: 5, message: { payload: { n: '{{seq}}' } } }],
+        src: [
+          'producer',
+          { rate: 100, arrival: 'constant', count: 5, message: { payload: { n: '{{seq}}' } } },
+        ],
         router: [
           'content-based-router',
-          { mode: 'all-matches', rules: [{ name: 'any', when: 'true' }, { name: 'bad', when: 'lower(payload.n) == "x"' }] },
+          {
+            mode: 'all-matches',
+            rules: [
+              { name: 'any', when: 'true' },
+              { name: 'bad', when: 'lower(payload.n) == "x"' },
+            ],
+          },
         ],
         a: 'sink',
         b: 'sink',
@@ -141,10 +191,23 @@ describe('content-based router', () => {
   it('reads headers, type and virtual time (now())', () => {
     const t = TestSimulation.of(
       {
-        src: ['producer', { rate: 10, arrival: 'constant', count: 20, message: { type: 'Tick', headers: { region: '{{pick eu us}}' } } }],
+        src: [
+          'producer',
+          {
+            rate: 10,
+            arrival: 'constant',
+            count: 20,
+            message: { type: 'Tick', headers: { region: '{{pick eu us}}' } },
+          },
+        ],
         router: [
           'content-based-router',
-          { rules: [{ name: 'late', when: 'now() >= 1000' }, { name: 'eu', when: 'type == "Tick" && headers.region == "eu"' }] },
+          {
+            rules: [
+              { name: 'late', when: 'now() >= 1000' },
+              { name: 'eu', when: 'type == "Tick" && headers.region == "eu"' },
+            ],
+          },
         ],
         late: 'sink',
         eu: 'sink',
@@ -162,30 +225,56 @@ describe('content-based router', () => {
 
   it('has one output port per rule, plus otherwise and dead-letter', () => {
     const entry = getCatalogEntry('content-based-router')!;
-    expect(outputPortsOf(entry, { rules: RULES }).map((p) => p.id)).toEqual(['three', 'two', 'otherwise', 'dead-letter']);
+    expect(outputPortsOf(entry, { rules: RULES }).map((p) => p.id)).toEqual([
+      'three',
+      'two',
+      'otherwise',
+      'dead-letter',
+    ]);
     expect(outputPortsOf(entry, { rules: [] }).map((p) => p.id)).toEqual(['otherwise', 'dead-letter']);
   });
 
   it('validation: an edge from a port whose rule no longer exists, duplicate and reserved names', () => {
     const stale = validateTopology(
-      buildTopology({ src: 'producer', router: ['content-based-router', { rules: [RULES[0]] }], s: 'sink' }, ['src -> router', 'router:two -> s']),
+      buildTopology({ src: 'producer', router: ['content-based-router', { rules: [RULES[0]] }], s: 'sink' }, [
+        'src -> router',
+        'router:two -> s',
+      ]),
     );
     expect(stale.ok).toBe(false);
     if (!stale.ok) expect(stale.errors.map((e) => e.code)).toEqual(['E131']);
 
-    const dup = validateTopology(buildTopology({ router: ['content-based-router', { rules: [RULES[0], { name: 'three', when: 'true' }] }] }));
+    const dup = validateTopology(
+      buildTopology({
+        router: ['content-based-router', { rules: [RULES[0], { name: 'three', when: 'true' }] }],
+      }),
+    );
     expect(dup.ok).toBe(false);
-    if (!dup.ok) expect(dup.errors[0]).toMatchObject({ code: 'E122', path: 'nodes[0].config.rules[1].name', nodeId: 'router' });
+    if (!dup.ok)
+      expect(dup.errors[0]).toMatchObject({
+        code: 'E122',
+        path: 'nodes[0].config.rules[1].name',
+        nodeId: 'router',
+      });
 
-    const reserved = validateTopology(buildTopology({ router: ['content-based-router', { rules: [{ name: 'otherwise', when: 'true' }] }] }));
+    const reserved = validateTopology(
+      buildTopology({ router: ['content-based-router', { rules: [{ name: 'otherwise', when: 'true' }] }] }),
+    );
     expect(reserved.ok).toBe(false);
-    if (!reserved.ok) expect(reserved.errors[0]).toMatchObject({ code: 'E122', path: 'nodes[0].config.rules[0].name' });
+    if (!reserved.ok)
+      expect(reserved.errors[0]).toMatchObject({ code: 'E122', path: 'nodes[0].config.rules[0].name' });
   });
 
   it('is deterministic and leaves no span without an outcome', () => {
     const build = () =>
       TestSimulation.of(
-        { src: ['producer', { rate: 200, message: { payload: { total: '{{randInt 1 100}}' } } }], router: ['content-based-router', { rules: RULES }], a: 'sink', b: 'sink', c: 'sink' },
+        {
+          src: ['producer', { rate: 200, message: { payload: { total: '{{randInt 1 100}}' } } }],
+          router: ['content-based-router', { rules: RULES }],
+          a: 'sink',
+          b: 'sink',
+          c: 'sink',
+        },
         ['src -> router', 'router:three -> a', 'router:two -> b', 'router:otherwise -> c'],
         { until: 5000, keepTrace: true },
       );
@@ -205,19 +294,47 @@ describe('content-based router: a rule being edited', () => {
   it('an invalid rule expression is one E140, and the edges from the rule ports stay valid', () => {
     const v = validateTopology(
       buildTopology(
-        { src: 'producer', router: ['content-based-router', { rules: [{ name: 'big', when: 'payload.total >' }, { name: 'eu', when: 'true' }] }], a: 'sink', b: 'sink' },
+        {
+          src: 'producer',
+          router: [
+            'content-based-router',
+            {
+              rules: [
+                { name: 'big', when: 'payload.total >' },
+                { name: 'eu', when: 'true' },
+              ],
+            },
+          ],
+          a: 'sink',
+          b: 'sink',
+        },
         ['src -> router', 'router:big -> a', 'router:eu -> b'],
       ),
     );
     expect(v.ok).toBe(false);
-    if (!v.ok) expect(v.errors.map((e) => [e.code, e.path])).toEqual([['E140', 'nodes[1].config.rules[0].when']]);
+    if (!v.ok)
+      expect(v.errors.map((e) => [e.code, e.path])).toEqual([['E140', 'nodes[1].config.rules[0].when']]);
   });
 
   it('ports come only from well-formed, unique, free names of an unvalidated config', () => {
     const entry = getCatalogEntry('content-based-router')!;
-    const ports = outputPortsOf(entry, { rules: [{ name: 'a', when: '(' }, { name: 'a' }, { name: 'otherwise' }, { name: 7 }, null, { name: 'b c' }, { name: 'b' }] });
+    const ports = outputPortsOf(entry, {
+      rules: [
+        { name: 'a', when: '(' },
+        { name: 'a' },
+        { name: 'otherwise' },
+        { name: 7 },
+        null,
+        { name: 'b c' },
+        { name: 'b' },
+      ],
+    });
     expect(ports.map((p) => p.id)).toEqual(['a', 'b', 'otherwise', 'dead-letter']);
     // a config invalid elsewhere keeps the default rule
-    expect(outputPortsOf(entry, { mode: 'sideways' }).map((p) => p.id)).toEqual(['high', 'otherwise', 'dead-letter']);
+    expect(outputPortsOf(entry, { mode: 'sideways' }).map((p) => p.id)).toEqual([
+      'high',
+      'otherwise',
+      'dead-letter',
+    ]);
   });
 });

@@ -28,15 +28,21 @@ interface Rule {
  */
 export function compileConfigExpression(nodeId: string, field: string, text: string): CompiledExpression {
   const r = parseExpression(text);
-  if (!r.ok) throw new Error(`node "${nodeId}": ${field}: ${r.error.message} at character ${r.error.position}`);
+  if (!r.ok)
+    throw new Error(`node "${nodeId}": ${field}: ${r.error.message} at character ${r.error.position}`);
   return r.expr;
 }
 
+/** The content-based router (see the file comment). */
 export const contentBasedRouter: PatternDefinition = {
   kind: 'content-based-router',
   create(ctx: NodeContext<Config>): NodeBehavior {
     const c = ctx.config;
-    const rules: Rule[] = c.rules.map((r, i) => ({ name: r.name, expr: compileConfigExpression(ctx.id, `config.rules[${i}].when`, r.when), routed: 0 }));
+    const rules: Rule[] = c.rules.map((r, i) => ({
+      name: r.name,
+      expr: compileConfigExpression(ctx.id, `config.rules[${i}].when`, r.when),
+      routed: 0,
+    }));
     const hasOtherwise = ctx.outEdges('otherwise').length > 0;
     const multicast = c.mode === 'all-matches';
     const evalCtx = { now: 0 };

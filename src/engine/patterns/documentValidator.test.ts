@@ -64,18 +64,32 @@ describe('document validator', () => {
 
   it('only documents are checked unless told otherwise', () => {
     expect(validate({ nothing: true }, {}, 'event')).toMatchObject({ passed: 1, figures: { unchecked: 1 } });
-    expect(validate({ nothing: true }, { only: 'all' }, 'event')).toMatchObject({ passed: 0, figures: { invalid: 1 } });
+    expect(validate({ nothing: true }, { only: 'all' }, 'event')).toMatchObject({
+      passed: 0,
+      figures: { invalid: 1 },
+    });
   });
 
   it('supports older drafts', () => {
-    const r = validate({ a: 1 }, { schema: { type: 'object', properties: { a: { type: 'string' } } }, draft: '7' });
+    const r = validate(
+      { a: 1 },
+      { schema: { type: 'object', properties: { a: { type: 'string' } } }, draft: '7' },
+    );
     expect(r.dead[0].detail).toContain('/a: ');
   });
 
   it('validation refuses schemas with unsafe regular expressions or remote $refs, with the path', () => {
     const cases: [Record<string, unknown>, string, RegExp][] = [
-      [{ properties: { a: { pattern: '^(a+)+$' } } }, 'nodes[0].config.schema.properties.a.pattern', /exponential/],
-      [{ patternProperties: { '(x|xy)*': {} } }, 'nodes[0].config.schema.patternProperties.(x|xy)*', /exponential/],
+      [
+        { properties: { a: { pattern: '^(a+)+$' } } },
+        'nodes[0].config.schema.properties.a.pattern',
+        /exponential/,
+      ],
+      [
+        { patternProperties: { '(x|xy)*': {} } },
+        'nodes[0].config.schema.patternProperties.(x|xy)*',
+        /exponential/,
+      ],
       [{ $ref: 'https://example.com/s.json' }, 'nodes[0].config.schema.$ref', /outside this schema/],
       [{ items: { pattern: '(' } }, 'nodes[0].config.schema.items.pattern', /not a valid regular expression/],
     ];
@@ -92,7 +106,15 @@ describe('document validator', () => {
 
 describe('unsafeRegexReason', () => {
   it('accepts ordinary patterns', () => {
-    for (const p of ['^[A-Z]-\\d+$', '^[^@]+@[^@]+\\.[a-z]{2,}$', '^(ab)?c$', '(?:abc){3}', '^\\d{4}-\\d{2}-\\d{2}$', 'x|y', '^(?<year>\\d{4})$']) {
+    for (const p of [
+      '^[A-Z]-\\d+$',
+      '^[^@]+@[^@]+\\.[a-z]{2,}$',
+      '^(ab)?c$',
+      '(?:abc){3}',
+      '^\\d{4}-\\d{2}-\\d{2}$',
+      'x|y',
+      '^(?<year>\\d{4})$',
+    ]) {
       expect(unsafeRegexReason(p), p).toBeNull();
     }
   });
@@ -109,6 +131,8 @@ describe('unsafeRegexReason', () => {
   });
 
   it('checks keywords only where they are keywords, not property names', () => {
-    expect(checkJsonSchema({ properties: { pattern: { type: 'string' }, $ref: { type: 'number' } } })).toBeNull();
+    expect(
+      checkJsonSchema({ properties: { pattern: { type: 'string' }, $ref: { type: 'number' } } }),
+    ).toBeNull();
   });
 });

@@ -14,17 +14,43 @@ import type { NodeBehavior, NodeContext, PatternDefinition } from '../pattern';
 type Config = z.output<typeof documentValidatorConfig>;
 
 /** The validation errors of a result as one line each: `<instance location>: <error>`, leaf errors first. */
-export function describeErrors(errors: readonly { instanceLocation: string; error: string; keyword: string }[], max: number): string {
+export function describeErrors(
+  errors: readonly { instanceLocation: string; error: string; keyword: string }[],
+  max: number,
+): string {
   // cfworker reports a failing subschema and then the keyword that made it fail (properties, items, …);
   // the specific errors are the ones users need, so show those first and the summary ones after
-  const summary = new Set(['properties', 'items', 'prefixItems', 'additionalProperties', 'allOf', 'anyOf', 'oneOf', '$ref', 'dependentSchemas', 'unevaluatedProperties', 'unevaluatedItems', 'contains', 'if', 'then', 'else', 'not', 'patternProperties', 'propertyNames', 'additionalItems']);
+  const summary = new Set([
+    'properties',
+    'items',
+    'prefixItems',
+    'additionalProperties',
+    'allOf',
+    'anyOf',
+    'oneOf',
+    '$ref',
+    'dependentSchemas',
+    'unevaluatedProperties',
+    'unevaluatedItems',
+    'contains',
+    'if',
+    'then',
+    'else',
+    'not',
+    'patternProperties',
+    'propertyNames',
+    'additionalItems',
+  ]);
   const specific = errors.filter((e) => !summary.has(e.keyword));
   const ordered = specific.length ? specific : errors;
-  const lines = ordered.slice(0, max).map((e) => `${e.instanceLocation.replace(/^#/, '') || '/'}: ${e.error.replace(/\.$/, '')}`);
+  const lines = ordered
+    .slice(0, max)
+    .map((e) => `${e.instanceLocation.replace(/^#/, '') || '/'}: ${e.error.replace(/\.$/, '')}`);
   if (ordered.length > max) lines.push(`… and ${ordered.length - max} more`);
   return lines.join('; ');
 }
 
+/** The document validator (see the file comment). */
 export const documentValidator: PatternDefinition = {
   kind: 'document-validator',
   create(ctx: NodeContext<Config>): NodeBehavior {

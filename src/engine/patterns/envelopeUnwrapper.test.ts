@@ -5,7 +5,14 @@ import { readEnvelope } from './envelopeUnwrapper';
 
 const ENVELOPE = {
   envelope: {
-    original: { correlationId: 'c1', kind: 'document', type: 'Doc', headers: { a: 'b' }, priority: 2, expiresAt: null },
+    original: {
+      correlationId: 'c1',
+      kind: 'document',
+      type: 'Doc',
+      headers: { a: 'b' },
+      priority: 2,
+      expiresAt: null,
+    },
   },
   body: { x: 1 },
 };
@@ -13,7 +20,12 @@ const ENVELOPE = {
 describe('envelope unwrapper', () => {
   it('dead-letters messages that are not envelopes as invalid, with what is wrong', () => {
     const t = TestSimulation.of(
-      { src: ['producer', { rate: 10, count: 3, message: { payload: { hello: 1 } } }], un: 'envelope-unwrapper', out: 'sink', dlq: 'dead-letter' },
+      {
+        src: ['producer', { rate: 10, count: 3, message: { payload: { hello: 1 } } }],
+        un: 'envelope-unwrapper',
+        out: 'sink',
+        dlq: 'dead-letter',
+      },
       ['src -> un', 'un -> out', 'un:dead-letter -> dlq'],
     );
     const r = t.run();
@@ -24,14 +36,28 @@ describe('envelope unwrapper', () => {
   });
 
   it('readEnvelope checks every field it restores', () => {
-    expect(readEnvelope(ENVELOPE)).toMatchObject({ correlationId: 'c1', kind: 'document', type: 'Doc', priority: 2, body: { x: 1 } });
+    expect(readEnvelope(ENVELOPE)).toMatchObject({
+      correlationId: 'c1',
+      kind: 'document',
+      type: 'Doc',
+      priority: 2,
+      body: { x: 1 },
+    });
     expect(readEnvelope({ envelope: ENVELOPE.envelope })).toMatch(/no "body"/);
-    expect(readEnvelope({ envelope: { original: { ...ENVELOPE.envelope.original, kind: 'query' } }, body: 1 })).toMatch(/kind/);
-    expect(readEnvelope({ envelope: { original: { ...ENVELOPE.envelope.original, headers: { a: 1 } } }, body: 1 })).toMatch(/headers/);
-    expect(readEnvelope({ envelope: { original: { ...ENVELOPE.envelope.original, type: '' } }, body: 1 })).toMatch(/type/);
+    expect(
+      readEnvelope({ envelope: { original: { ...ENVELOPE.envelope.original, kind: 'query' } }, body: 1 }),
+    ).toMatch(/kind/);
+    expect(
+      readEnvelope({ envelope: { original: { ...ENVELOPE.envelope.original, headers: { a: 1 } } }, body: 1 }),
+    ).toMatch(/headers/);
+    expect(
+      readEnvelope({ envelope: { original: { ...ENVELOPE.envelope.original, type: '' } }, body: 1 }),
+    ).toMatch(/type/);
     expect(readEnvelope([1])).toMatch(/not an envelope/);
     // an out-of-range priority falls back to the default rather than failing
-    expect(readEnvelope({ envelope: { original: { ...ENVELOPE.envelope.original, priority: 99 } }, body: 1 })).toMatchObject({ priority: 4 });
+    expect(
+      readEnvelope({ envelope: { original: { ...ENVELOPE.envelope.original, priority: 99 } }, body: 1 }),
+    ).toMatchObject({ priority: 4 });
   });
 
   it('restoreQos off keeps the envelope\u2019s priority and expiry', () => {
@@ -48,7 +74,9 @@ describe('envelope unwrapper', () => {
     t.run();
     const spans = t.spans();
     let restored = null;
-    for (let i = 0; i < spans.count; i++) if (spans.node[i] === t.indexOf('out') && spans.outcome[i] === Outcome.Completed) restored = t.sim.trace.findMessage(spans.msg[i]);
+    for (let i = 0; i < spans.count; i++)
+      if (spans.node[i] === t.indexOf('out') && spans.outcome[i] === Outcome.Completed)
+        restored = t.sim.trace.findMessage(spans.msg[i]);
     expect(restored?.priority).toBe(9);
     expect(restored?.expiresAt).not.toBeNull();
   });

@@ -22,21 +22,27 @@ export interface EnvelopeOriginal {
   body: JsonValue;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Reads an envelope payload; returns the original's fields, or a sentence saying what is wrong. */
 export function readEnvelope(payload: JsonValue): EnvelopeOriginal | string {
-  if (!isRecord(payload) || !isRecord(payload.envelope)) return 'not an envelope: the payload has no "envelope" object';
+  if (!isRecord(payload) || !isRecord(payload.envelope))
+    return 'not an envelope: the payload has no "envelope" object';
   if (!Object.hasOwn(payload, 'body')) return 'not an envelope: the payload has no "body"';
   const o = payload.envelope.original;
   if (!isRecord(o)) return 'not an envelope: "envelope.original" is missing';
   if (typeof o.type !== 'string' || o.type.length === 0) return 'envelope.original.type must be text';
-  if (!MESSAGE_KINDS.includes(o.kind as MessageKind)) return 'envelope.original.kind must be command, event or document';
+  if (!MESSAGE_KINDS.includes(o.kind as MessageKind))
+    return 'envelope.original.kind must be command, event or document';
   if (typeof o.correlationId !== 'string') return 'envelope.original.correlationId must be text';
   if (!isRecord(o.headers) || !Object.values(o.headers).every((v) => typeof v === 'string')) {
     return 'envelope.original.headers must map names to text';
   }
-  const priority = typeof o.priority === 'number' && Number.isInteger(o.priority) && o.priority >= 0 && o.priority <= 9 ? o.priority : 4;
+  const priority =
+    typeof o.priority === 'number' && Number.isInteger(o.priority) && o.priority >= 0 && o.priority <= 9
+      ? o.priority
+      : 4;
   const expiresAt = typeof o.expiresAt === 'number' && Number.isFinite(o.expiresAt) ? o.expiresAt : null;
   return {
     correlationId: o.correlationId,
@@ -49,6 +55,7 @@ export function readEnvelope(payload: JsonValue): EnvelopeOriginal | string {
   };
 }
 
+/** The envelope unwrapper (see the file comment). */
 export const envelopeUnwrapper: PatternDefinition = {
   kind: 'envelope-unwrapper',
   create(ctx: NodeContext<Config>): NodeBehavior {

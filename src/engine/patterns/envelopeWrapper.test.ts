@@ -8,7 +8,8 @@ function completedAt(t: TestSimulation, id: string): Message[] {
   const spans = t.spans();
   const out: Message[] = [];
   for (let i = 0; i < spans.count; i++) {
-    if (spans.node[i] === t.indexOf(id) && spans.outcome[i] === Outcome.Completed) out.push(t.sim.trace.findMessage(spans.msg[i])!);
+    if (spans.node[i] === t.indexOf(id) && spans.outcome[i] === Outcome.Completed)
+      out.push(t.sim.trace.findMessage(spans.msg[i])!);
   }
   return out;
 }
@@ -24,7 +25,16 @@ describe('envelope wrapper', () => {
   it('wraps: ids, correlation and causation, routing slip, QoS, instructions and the original', () => {
     const t = TestSimulation.of(
       {
-        src: ['producer', { rate: 10, arrival: 'constant', count: 1, startAt: 100, message: { type: 'Pay', headers: { h: '1' }, payload: { amount: 5 } } }],
+        src: [
+          'producer',
+          {
+            rate: 10,
+            arrival: 'constant',
+            count: 1,
+            startAt: 100,
+            message: { type: 'Pay', headers: { h: '1' }, payload: { amount: 5 } },
+          },
+        ],
         wrap: ['envelope-wrapper', WRAP],
         out: 'sink',
       },
@@ -68,14 +78,21 @@ describe('envelope wrapper', () => {
 
   it('correlation "new" starts a new conversation', () => {
     const t = TestSimulation.of(
-      { src: ['producer', { rate: 10, count: 3 }], wrap: ['envelope-wrapper', { correlation: 'new' }], out: 'sink' },
+      {
+        src: ['producer', { rate: 10, count: 3 }],
+        wrap: ['envelope-wrapper', { correlation: 'new' }],
+        out: 'sink',
+      },
       ['src -> wrap', 'wrap -> out'],
       { keepTrace: true },
     );
     t.run();
     for (const env of completedAt(t, 'out')) {
       expect(env.correlationId).toBe(env.id);
-      expect((env.payload as { envelope: { original: { correlationId: string } } }).envelope.original.correlationId).not.toBe(env.id);
+      expect(
+        (env.payload as { envelope: { original: { correlationId: string } } }).envelope.original
+          .correlationId,
+      ).not.toBe(env.id);
     }
   });
 
@@ -84,7 +101,19 @@ describe('envelope wrapper', () => {
       {
         src: [
           'producer',
-          { rate: 10, arrival: 'constant', count: 5, message: { kind: 'event', type: 'Paid', priority: 6, ttl: 10_000, headers: { region: 'eu' }, payload: { n: '{{seq}}', deep: { a: [1, { b: null }] } } } },
+          {
+            rate: 10,
+            arrival: 'constant',
+            count: 5,
+            message: {
+              kind: 'event',
+              type: 'Paid',
+              priority: 6,
+              ttl: 10_000,
+              headers: { region: 'eu' },
+              payload: { n: '{{seq}}', deep: { a: [1, { b: null }] } },
+            },
+          },
         ],
         wrap: ['envelope-wrapper', { ...WRAP, correlation: 'new' }],
         unwrap: 'envelope-unwrapper',
@@ -114,15 +143,41 @@ describe('envelope wrapper', () => {
     // 20 low-priority then 20 high-priority messages all arrive while a slow worker is busy with the first
     const t = TestSimulation.of(
       {
-        low: ['producer', { arrival: 'burst', rate: 1, burst: { size: 20, every: 100_000 }, count: 20, message: { type: 'Low' } }],
-        high: ['producer', { arrival: 'burst', rate: 1, burst: { size: 20, every: 100_000 }, count: 20, startAt: 1, message: { type: 'High' } }],
+        low: [
+          'producer',
+          {
+            arrival: 'burst',
+            rate: 1,
+            burst: { size: 20, every: 100_000 },
+            count: 20,
+            message: { type: 'Low' },
+          },
+        ],
+        high: [
+          'producer',
+          {
+            arrival: 'burst',
+            rate: 1,
+            burst: { size: 20, every: 100_000 },
+            count: 20,
+            startAt: 1,
+            message: { type: 'High' },
+          },
+        ],
         wrapLow: ['envelope-wrapper', { qos: { priority: 1 } }],
         wrapHigh: ['envelope-wrapper', { qos: { priority: 9 } }],
         queue: ['point-to-point', { priority: true }],
         worker: ['service-activator', { serviceTime: { dist: 'constant', value: 10 } }],
         out: 'sink',
       },
-      ['low -> wrapLow', 'high -> wrapHigh', 'wrapLow -> queue', 'wrapHigh -> queue', 'queue -> worker', 'worker -> out'],
+      [
+        'low -> wrapLow',
+        'high -> wrapHigh',
+        'wrapLow -> queue',
+        'wrapHigh -> queue',
+        'queue -> worker',
+        'worker -> out',
+      ],
       { keepTrace: true, until: 10_000 },
     );
     t.run();
@@ -135,19 +190,48 @@ describe('envelope wrapper', () => {
   it('without priority, the same channel is FIFO', () => {
     const t = TestSimulation.of(
       {
-        low: ['producer', { arrival: 'burst', rate: 1, burst: { size: 20, every: 100_000 }, count: 20, message: { type: 'Low' } }],
-        high: ['producer', { arrival: 'burst', rate: 1, burst: { size: 20, every: 100_000 }, count: 20, startAt: 1, message: { type: 'High' } }],
+        low: [
+          'producer',
+          {
+            arrival: 'burst',
+            rate: 1,
+            burst: { size: 20, every: 100_000 },
+            count: 20,
+            message: { type: 'Low' },
+          },
+        ],
+        high: [
+          'producer',
+          {
+            arrival: 'burst',
+            rate: 1,
+            burst: { size: 20, every: 100_000 },
+            count: 20,
+            startAt: 1,
+            message: { type: 'High' },
+          },
+        ],
         wrapLow: ['envelope-wrapper', { qos: { priority: 1 } }],
         wrapHigh: ['envelope-wrapper', { qos: { priority: 9 } }],
         queue: ['point-to-point', { priority: false }],
         worker: ['service-activator', { serviceTime: { dist: 'constant', value: 10 } }],
         out: 'sink',
       },
-      ['low -> wrapLow', 'high -> wrapHigh', 'wrapLow -> queue', 'wrapHigh -> queue', 'queue -> worker', 'worker -> out'],
+      [
+        'low -> wrapLow',
+        'high -> wrapHigh',
+        'wrapLow -> queue',
+        'wrapHigh -> queue',
+        'queue -> worker',
+        'worker -> out',
+      ],
       { keepTrace: true, until: 10_000 },
     );
     t.run();
-    expect(completedAt(t, 'out').map((m) => m.type)).toEqual([...Array<string>(20).fill('Low'), ...Array<string>(20).fill('High')]);
+    expect(completedAt(t, 'out').map((m) => m.type)).toEqual([
+      ...Array<string>(20).fill('Low'),
+      ...Array<string>(20).fill('High'),
+    ]);
   });
 
   it('an envelope TTL makes waiting envelopes expire in the channel', () => {
@@ -164,7 +248,9 @@ describe('envelope wrapper', () => {
     );
     const r = t.run();
     // taken by the worker at 0, 10 and 20 ms (≤ 25 ms old); the other 7 expire while they wait in the channel
-    expect((t.action('dlq', 'list') as { byReason: Record<string, number> }).byReason).toEqual({ expired: 7 });
+    expect((t.action('dlq', 'list') as { byReason: Record<string, number> }).byReason).toEqual({
+      expired: 7,
+    });
     // the one taken at 20 ms is done at 30 ms, already expired when it reaches the sink: dropped as expired there
     expect(r.totals.completed).toBe(2);
     expect(r.totals.droppedByReason).toEqual({ expired: 1 });

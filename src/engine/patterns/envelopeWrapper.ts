@@ -16,6 +16,7 @@ type Config = z.output<typeof envelopeWrapperConfig>;
 /** The header that marks an envelope and names its format version. */
 export const ENVELOPE_HEADER = 'envelope';
 
+/** The envelope wrapper (see the file comment). */
 export const envelopeWrapper: PatternDefinition = {
   kind: 'envelope-wrapper',
   create(ctx: NodeContext<Config>): NodeBehavior {

@@ -7,12 +7,21 @@ import { Outcome } from '../trace';
 const orders = (extra: Record<string, unknown> = {}) =>
   [
     'producer',
-    { rate: 100, arrival: 'constant', count: 40, message: { type: 'PlaceOrder', headers: { env: '{{pick prod test}}' }, payload: { total: '{{seq}}' } }, ...extra },
+    {
+      rate: 100,
+      arrival: 'constant',
+      count: 40,
+      message: { type: 'PlaceOrder', headers: { env: '{{pick prod test}}' }, payload: { total: '{{seq}}' } },
+      ...extra,
+    },
   ] as const;
 
 describe('message filter', () => {
   it('keep: passes messages that match, drops the others as filtered and counts them', () => {
-    const t = TestSimulation.of({ src: orders(), f: ['message-filter', { when: 'payload.total > 30' }], out: 'sink' }, ['src -> f', 'f -> out']);
+    const t = TestSimulation.of(
+      { src: orders(), f: ['message-filter', { when: 'payload.total > 30' }], out: 'sink' },
+      ['src -> f', 'f -> out'],
+    );
     const r = t.run();
     expect(r.edges.e2.messages).toBe(10);
     expect(r.totals.completed).toBe(10);
@@ -22,7 +31,14 @@ describe('message filter', () => {
   });
 
   it('discard: drops the messages that match', () => {
-    const t = TestSimulation.of({ src: orders(), f: ['message-filter', { when: 'payload.total > 30', action: 'discard' }], out: 'sink' }, ['src -> f', 'f -> out']);
+    const t = TestSimulation.of(
+      {
+        src: orders(),
+        f: ['message-filter', { when: 'payload.total > 30', action: 'discard' }],
+        out: 'sink',
+      },
+      ['src -> f', 'f -> out'],
+    );
     const r = t.run();
     expect(r.totals.completed).toBe(30);
     expect(r.totals.droppedByReason).toEqual({ filtered: 10 });
@@ -32,8 +48,19 @@ describe('message filter', () => {
     const t = TestSimulation.of(
       {
         src: orders(),
-        pings: ['producer', { rate: 100, arrival: 'constant', count: 5, message: { type: 'Ping', headers: { env: 'prod' }, payload: { total: 99 } } }],
-        f: ['message-filter', { when: 'type == "PlaceOrder" && headers.env != "test" && payload.total >= 10' }],
+        pings: [
+          'producer',
+          {
+            rate: 100,
+            arrival: 'constant',
+            count: 5,
+            message: { type: 'Ping', headers: { env: 'prod' }, payload: { total: 99 } },
+          },
+        ],
+        f: [
+          'message-filter',
+          { when: 'type == "PlaceOrder" && headers.env != "test" && payload.total >= 10' },
+        ],
         out: 'sink',
       },
       ['src -> f', 'pings -> f', 'f -> out'],
@@ -47,7 +74,8 @@ describe('message filter', () => {
     for (let i = 0; i < spans.count; i++) {
       if (spans.node[i] !== t.indexOf('f')) continue;
       const m = t.sim.trace.findMessage(spans.msg[i])!;
-      const ok = m.type === 'PlaceOrder' && m.headers.env !== 'test' && (m.payload as { total: number }).total >= 10;
+      const ok =
+        m.type === 'PlaceOrder' && m.headers.env !== 'test' && (m.payload as { total: number }).total >= 10;
       if (spans.outcome[i] === Outcome.Forwarded) {
         passed++;
         expect(ok).toBe(true);
@@ -64,7 +92,11 @@ describe('message filter', () => {
 
   it('each drop is visible in the trace with its reason and the rule that dropped it', () => {
     const t = TestSimulation.of(
-      { src: orders(), f: ['message-filter', { name: 'big-orders', when: 'payload.total > 30' }], out: 'sink' },
+      {
+        src: orders(),
+        f: ['message-filter', { name: 'big-orders', when: 'payload.total > 30' }],
+        out: 'sink',
+      },
       ['src -> f', 'f -> out'],
       { keepTrace: true },
     );
@@ -87,19 +119,32 @@ describe('message filter', () => {
 
   it('an expression that fails while evaluating dead-letters the message with the error (not a silent drop)', () => {
     const t = TestSimulation.of(
-      { src: orders(), f: ['message-filter', { when: 'lower(payload.total) == "x"' }], out: 'sink', dlq: 'dead-letter' },
+      {
+        src: orders(),
+        f: ['message-filter', { when: 'lower(payload.total) == "x"' }],
+        out: 'sink',
+        dlq: 'dead-letter',
+      },
       ['src -> f', 'f -> out', 'f:dead-letter -> dlq'],
     );
     const r = t.run();
     expect(r.totals.dropped).toBe(0);
     expect(r.totals.deadLettered).toBe(40);
-    const list = t.action('dlq', 'list', { limit: 1 }) as { byReason: Record<string, number>; items: { detail: string }[] };
+    const list = t.action('dlq', 'list', { limit: 1 }) as {
+      byReason: Record<string, number>;
+      items: { detail: string }[];
+    };
     expect(list.byReason).toEqual({ error: 40 });
-    expect(list.items[0].detail).toMatch(/^filter keep when lower\(payload.total\) == "x": lower\(\) needs text/);
+    expect(list.items[0].detail).toMatch(
+      /^filter keep when lower\(payload.total\) == "x": lower\(\) needs text/,
+    );
   });
 
   it('a missing field is simply not a match (no error)', () => {
-    const t = TestSimulation.of({ src: orders(), f: ['message-filter', { when: 'payload.customer.vip == true' }], out: 'sink' }, ['src -> f', 'f -> out']);
+    const t = TestSimulation.of(
+      { src: orders(), f: ['message-filter', { when: 'payload.customer.vip == true' }], out: 'sink' },
+      ['src -> f', 'f -> out'],
+    );
     const r = t.run();
     expect(r.totals.droppedByReason).toEqual({ filtered: 40 });
   });

@@ -13,6 +13,7 @@ import { compileConfigExpression } from './contentBasedRouter';
 
 type Config = z.output<typeof messageFilterConfig>;
 
+/** The message filter (see the file comment). */
 export const messageFilter: PatternDefinition = {
   kind: 'message-filter',
   create(ctx: NodeContext<Config>): NodeBehavior {

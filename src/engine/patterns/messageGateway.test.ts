@@ -15,10 +15,23 @@ function balanced(t: TestSimulation) {
 }
 
 /** caller → gateway → request → service → gateway:reply; gateway out → done, error → dlq. */
-function gateway(service: Record<string, unknown>, gw: Record<string, unknown> = {}, caller: Record<string, unknown> = {}) {
+function gateway(
+  service: Record<string, unknown>,
+  gw: Record<string, unknown> = {},
+  caller: Record<string, unknown> = {},
+) {
   return TestSimulation.of(
     {
-      caller: ['producer', { rate: 10, arrival: 'constant', count: 20, message: { type: 'GetPrice', payload: { n: '{{seq}}' } }, ...caller }],
+      caller: [
+        'producer',
+        {
+          rate: 10,
+          arrival: 'constant',
+          count: 20,
+          message: { type: 'GetPrice', payload: { n: '{{seq}}' } },
+          ...caller,
+        },
+      ],
       gw: ['message-gateway', gw],
       service: ['service-activator', { concurrency: 100, ...service }],
       done: 'sink',
@@ -33,7 +46,8 @@ function completedAt(t: TestSimulation, id: string): { m: Message; at: number }[
   const spans = t.spans();
   const out: { m: Message; at: number }[] = [];
   for (let i = 0; i < spans.count; i++) {
-    if (spans.node[i] === t.indexOf(id) && spans.outcome[i] === Outcome.Completed) out.push({ m: t.sim.trace.findMessage(spans.msg[i])!, at: spans.tOut[i] });
+    if (spans.node[i] === t.indexOf(id) && spans.outcome[i] === Outcome.Completed)
+      out.push({ m: t.sim.trace.findMessage(spans.msg[i])!, at: spans.tOut[i] });
   }
   return out;
 }
@@ -54,7 +68,14 @@ describe('messaging gateway', () => {
       expect(m.correlationId).toBe(caller.correlationId);
       expect(m.correlationId).not.toBe(m.id);
     }
-    expect(figures(t)).toMatchObject({ inFlight: 0, replied: 20, timeouts: 0, retries: 0, late: 0, failed: 0 });
+    expect(figures(t)).toMatchObject({
+      inFlight: 0,
+      replied: 20,
+      timeouts: 0,
+      retries: 0,
+      late: 0,
+      failed: 0,
+    });
     // each call (one every 100 ms) is answered after the 30 ms round trip
     expect(replies.map((d) => d.at)).toEqual(Array.from({ length: 20 }, (_, i) => 100 * i + 30));
     balanced(t);
@@ -73,14 +94,20 @@ describe('messaging gateway', () => {
   it('no reply: times out, retries with exponential backoff, then the call goes to error as timeout', () => {
     const t = gateway(
       { serviceTime: { dist: 'constant', value: 1 }, failureRate: 1 },
-      { timeout: 100, retry: { maxAttempts: 3, backoff: 'exponential', delay: 50, multiplier: 2, jitter: 0 } },
+      {
+        timeout: 100,
+        retry: { maxAttempts: 3, backoff: 'exponential', delay: 50, multiplier: 2, jitter: 0 },
+      },
       { count: 1 },
     );
     const r = t.run();
     expect(r.nodes.service.received).toBe(3);
     expect(r.nodes.gw.retried).toBe(2);
     expect(r.nodes.gw.failed).toBe(3);
-    const list = t.action('dlq', 'list') as { byReason: Record<string, number>; items: { detail: string; at: number; type: string }[] };
+    const list = t.action('dlq', 'list') as {
+      byReason: Record<string, number>;
+      items: { detail: string; at: number; type: string }[];
+    };
     expect(list.byReason).toEqual({ timeout: 1 });
     expect(list.items[0].type).toBe('GetPrice');
     expect(list.items[0].detail).toBe('no reply after 3 attempts (timeout 100 ms)');
@@ -92,7 +119,11 @@ describe('messaging gateway', () => {
 
   it('jitter spreads retries below the exponential delay, reproducibly', () => {
     const run = () => {
-      const t = gateway({ failureRate: 1 }, { timeout: 100, retry: { maxAttempts: 2, delay: 1000, jitter: 0.5 } }, { count: 30 });
+      const t = gateway(
+        { failureRate: 1 },
+        { timeout: 100, retry: { maxAttempts: 2, delay: 1000, jitter: 0.5 } },
+        { count: 30 },
+      );
       t.run();
       return (t.action('dlq', 'list', { limit: 100 }) as { items: { at: number }[] }).items.map((i) => i.at);
     };
@@ -108,9 +139,15 @@ describe('messaging gateway', () => {
   });
 
   it('a reply after its call timed out is dropped as timeout and counted late', () => {
-    const t = gateway({ serviceTime: { dist: 'constant', value: 300 } }, { timeout: 100, retry: { maxAttempts: 1 } }, { count: 5 });
+    const t = gateway(
+      { serviceTime: { dist: 'constant', value: 300 } },
+      { timeout: 100, retry: { maxAttempts: 1 } },
+      { count: 5 },
+    );
     const r = t.run();
-    expect((t.action('dlq', 'list') as { byReason: Record<string, number> }).byReason).toEqual({ timeout: 5 });
+    expect((t.action('dlq', 'list') as { byReason: Record<string, number> }).byReason).toEqual({
+      timeout: 5,
+    });
     expect(r.totals.droppedByReason).toEqual({ timeout: 5 });
     expect(figures(t)).toMatchObject({ late: 5, failed: 5, replied: 0 });
     balanced(t);
@@ -118,7 +155,11 @@ describe('messaging gateway', () => {
 
   it('a retry that crosses a slow reply: the first reply answers the call, the second is late', () => {
     // service takes 150 ms; timeout 100 ms; retry after 20 ms → attempt 2 at 120 ms; reply 1 at 150 ms answers
-    const t = gateway({ serviceTime: { dist: 'constant', value: 150 } }, { timeout: 100, retry: { maxAttempts: 3, backoff: 'fixed', delay: 20, jitter: 0 } }, { count: 1 });
+    const t = gateway(
+      { serviceTime: { dist: 'constant', value: 150 } },
+      { timeout: 100, retry: { maxAttempts: 3, backoff: 'fixed', delay: 20, jitter: 0 } },
+      { count: 1 },
+    );
     const r = t.run();
     const done = completedAt(t, 'done');
     expect(done).toHaveLength(1);

@@ -32,6 +32,7 @@ interface Call {
   done: boolean;
 }
 
+/** The messaging gateway (see the file comment). */
 export const messageGateway: PatternDefinition = {
   kind: 'message-gateway',
   create(ctx: NodeContext<Config>): NodeBehavior {
@@ -130,7 +131,9 @@ export const messageGateway: PatternDefinition = {
         startWaiting();
       },
       held: () => inFlight + waiting.length,
-      view: () => ({ figures: { inFlight, queued: waiting.length, replied, timeouts, retries, late, failed } }),
+      view: () => ({
+        figures: { inFlight, queued: waiting.length, replied, timeouts, retries, late, failed },
+      }),
     };
   },
 };

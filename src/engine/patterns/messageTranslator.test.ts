@@ -3,10 +3,19 @@ import type { JsonValue, Message } from '../../model/message';
 import { validateTopology } from '../../model/topology';
 import { buildTopology, TestSimulation } from '../testing/TestSimulation';
 import { Outcome } from '../trace';
-import { compileFieldPath, copyJson, dropField, readField, TranslationError, writeField, type WorkingMessage } from './translatorFields';
+import {
+  compileFieldPath,
+  copyJson,
+  dropField,
+  readField,
+  TranslationError,
+  writeField,
+  type WorkingMessage,
+} from './translatorFields';
 import { decodeXmlText, parseXmlPayload, renderXmlPayload } from './translatorXml';
 
-const one = (message: Record<string, unknown>, count = 1) => ['producer', { rate: 100, arrival: 'constant', count, message }] as const;
+const one = (message: Record<string, unknown>, count = 1) =>
+  ['producer', { rate: 100, arrival: 'constant', count, message }] as const;
 
 /** Runs one producer → translator → sink (dead letters to dlq) and returns what reached the sink and the dlq. */
 function translate(message: Record<string, unknown>, config: Record<string, unknown>, count = 1) {
@@ -19,7 +28,8 @@ function translate(message: Record<string, unknown>, config: Record<string, unkn
   const spans = t.spans();
   const out: Message[] = [];
   for (let i = 0; i < spans.count; i++) {
-    if (spans.node[i] === t.indexOf('out') && spans.outcome[i] === Outcome.Completed) out.push(t.sim.trace.findMessage(spans.msg[i])!);
+    if (spans.node[i] === t.indexOf('out') && spans.outcome[i] === Outcome.Completed)
+      out.push(t.sim.trace.findMessage(spans.msg[i])!);
   }
   const dead = (t.action('dlq', 'list') as { items: { reason: string; detail: string }[] }).items;
   return { t, out, dead };
@@ -28,7 +38,11 @@ function translate(message: Record<string, unknown>, config: Record<string, unkn
 describe('message translator: pipeline', () => {
   it('XML → JSON: parses elements, repeated elements, attributes and numbers; the new type is set', () => {
     const { out, dead } = translate(
-      { kind: 'document', type: 'Order', payload: '<order id="7"><sku>A-1</sku><qty>3</qty><tag>x</tag><tag>y</tag><code>007</code></order>' },
+      {
+        kind: 'document',
+        type: 'Order',
+        payload: '<order id="7"><sku>A-1</sku><qty>3</qty><tag>x</tag><tag>y</tag><code>007</code></order>',
+      },
       { input: 'xml', type: 'OrderParsed' },
     );
     expect(dead).toEqual([]);
@@ -38,7 +52,10 @@ describe('message translator: pipeline', () => {
   });
 
   it('JSON → XML: escapes text and attribute values', () => {
-    const { out } = translate({ payload: { note: '<b>&"', '@_id': 'a"b', n: 2 } }, { output: 'xml', xmlRoot: 'Order' });
+    const { out } = translate(
+      { payload: { note: '<b>&"', '@_id': 'a"b', n: 2 } },
+      { output: 'xml', xmlRoot: 'Order' },
+    );
     expect(out[0].payload).toBe('<Order id="a&quot;b"><note>&lt;b&gt;&amp;&quot;</note><n>2</n></Order>');
     // and back: the predefined entities are decoded
     expect(parseXmlPayload(out[0].payload)).toEqual({ '@_id': 'a"b', note: '<b>&"', n: 2 });
@@ -65,12 +82,19 @@ describe('message translator: pipeline', () => {
 
   it('refuses keys that cannot be XML names when rendering (no markup injection through keys)', () => {
     const { dead } = translate({ payload: { 'a><script': 1 } }, { output: 'xml' });
-    expect(dead[0]).toMatchObject({ reason: 'invalid', detail: 'the field "a><script" cannot be an XML name' });
+    expect(dead[0]).toMatchObject({
+      reason: 'invalid',
+      detail: 'the field "a><script" cannot be an XML name',
+    });
   });
 
   it('field mapping: rename (also across payload and headers), drop, set from an expression, in order', () => {
     const { out } = translate(
-      { type: 'Order', headers: { region: 'eu', secret: 's' }, payload: { qty: 3, price: 4, customer: { id: 'c1' } } },
+      {
+        type: 'Order',
+        headers: { region: 'eu', secret: 's' },
+        payload: { qty: 3, price: 4, customer: { id: 'c1' } },
+      },
       {
         mapping: [
           { op: 'rename', from: 'payload.customer.id', to: 'payload.customerId' },
@@ -84,23 +108,48 @@ describe('message translator: pipeline', () => {
         ],
       },
     );
-    expect(out[0].payload).toEqual({ qty: 3, customer: {}, customerId: 'c1', total: 12, region: 'eu', lines: { 0: { sku: 'A-1' } } });
+    expect(out[0].payload).toEqual({
+      qty: 3,
+      customer: {},
+      customerId: 'c1',
+      total: 12,
+      region: 'eu',
+      lines: { 0: { sku: 'A-1' } },
+    });
     expect(out[0].headers).toEqual({ total: '12' });
   });
 
   it('enrichment from a lookup table: hit, skip, null, dead-letter', () => {
     const table = { c1: { name: 'Ada', tier: 'gold' } };
-    const hit = translate({ payload: { customer: 'c1' } }, { enrich: [{ key: 'payload.customer', into: 'payload.profile', table }] });
+    const hit = translate(
+      { payload: { customer: 'c1' } },
+      { enrich: [{ key: 'payload.customer', into: 'payload.profile', table }] },
+    );
     expect(hit.out[0].payload).toEqual({ customer: 'c1', profile: { name: 'Ada', tier: 'gold' } });
-    const skip = translate({ payload: { customer: 'c9' } }, { enrich: [{ key: 'payload.customer', into: 'payload.profile', table }] });
+    const skip = translate(
+      { payload: { customer: 'c9' } },
+      { enrich: [{ key: 'payload.customer', into: 'payload.profile', table }] },
+    );
     expect(skip.out[0].payload).toEqual({ customer: 'c9' });
-    const asNull = translate({ payload: { customer: 'c9' } }, { enrich: [{ key: 'payload.customer', into: 'payload.profile', table, missing: 'null' }] });
+    const asNull = translate(
+      { payload: { customer: 'c9' } },
+      { enrich: [{ key: 'payload.customer', into: 'payload.profile', table, missing: 'null' }] },
+    );
     expect(asNull.out[0].payload).toEqual({ customer: 'c9', profile: null });
-    const dead = translate({ payload: { customer: 'c9' } }, { enrich: [{ key: 'payload.customer', into: 'payload.profile', table, missing: 'dead-letter' }] });
+    const dead = translate(
+      { payload: { customer: 'c9' } },
+      { enrich: [{ key: 'payload.customer', into: 'payload.profile', table, missing: 'dead-letter' }] },
+    );
     expect(dead.out).toEqual([]);
-    expect(dead.dead[0]).toMatchObject({ reason: 'invalid', detail: 'payload.customer = "c9" is not in the lookup table' });
+    expect(dead.dead[0]).toMatchObject({
+      reason: 'invalid',
+      detail: 'payload.customer = "c9" is not in the lookup table',
+    });
     // the table's own prototype is never consulted
-    const proto = translate({ payload: { customer: 'toString' } }, { enrich: [{ key: 'payload.customer', into: 'payload.p', table, missing: 'null' }] });
+    const proto = translate(
+      { payload: { customer: 'toString' } },
+      { enrich: [{ key: 'payload.customer', into: 'payload.p', table, missing: 'null' }] },
+    );
     expect(proto.out[0].payload).toEqual({ customer: 'toString', p: null });
   });
 
@@ -113,27 +162,56 @@ describe('message translator: pipeline', () => {
         { from: 'v1', to: 'v2', ops: [{ op: 'rename', from: 'payload.cust', to: 'payload.customer' }] },
       ],
     };
-    expect(translate({ payload: { version: 'v1', cust: 'c1' } }, { upcast }).out[0].payload).toEqual({ version: 'v3', customer: 'c1', currency: 'EUR' });
-    expect(translate({ payload: { cust: 'c1' } }, { upcast }).out[0].payload).toEqual({ customer: 'c1', currency: 'EUR', version: 'v3' });
-    expect(translate({ payload: { version: 'v3', x: 1 } }, { upcast }).out[0].payload).toEqual({ version: 'v3', x: 1 });
+    expect(translate({ payload: { version: 'v1', cust: 'c1' } }, { upcast }).out[0].payload).toEqual({
+      version: 'v3',
+      customer: 'c1',
+      currency: 'EUR',
+    });
+    expect(translate({ payload: { cust: 'c1' } }, { upcast }).out[0].payload).toEqual({
+      customer: 'c1',
+      currency: 'EUR',
+      version: 'v3',
+    });
+    expect(translate({ payload: { version: 'v3', x: 1 } }, { upcast }).out[0].payload).toEqual({
+      version: 'v3',
+      x: 1,
+    });
     // steps that form a loop run at most once each
-    const loop = { versionField: 'headers.v', steps: [{ from: 'a', to: 'b' }, { from: 'b', to: 'a' }] };
+    const loop = {
+      versionField: 'headers.v',
+      steps: [
+        { from: 'a', to: 'b' },
+        { from: 'b', to: 'a' },
+      ],
+    };
     expect(translate({ headers: { v: 'a' } }, { upcast: loop }).out[0].headers).toEqual({ v: 'a' });
   });
 
   it('a failing expression dead-letters the message as error with the text', () => {
-    const { dead } = translate({ payload: { n: 1 } }, { mapping: [{ op: 'set', path: 'payload.x', value: 'lower(payload.n)' }] });
+    const { dead } = translate(
+      { payload: { n: 1 } },
+      { mapping: [{ op: 'set', path: 'payload.x', value: 'lower(payload.n)' }] },
+    );
     expect(dead[0].reason).toBe('error');
     expect(dead[0].detail).toMatch(/^expression: lower\(\) needs text/);
   });
 
   it('a field that cannot be set dead-letters the message as invalid', () => {
-    const { dead } = translate({ payload: { a: 5 } }, { mapping: [{ op: 'set', path: 'payload.a.b', value: '1' }] });
-    expect(dead[0]).toMatchObject({ reason: 'invalid', detail: 'cannot set payload.a.b: payload.a is a number' });
+    const { dead } = translate(
+      { payload: { a: 5 } },
+      { mapping: [{ op: 'set', path: 'payload.a.b', value: '1' }] },
+    );
+    expect(dead[0]).toMatchObject({
+      reason: 'invalid',
+      detail: 'cannot set payload.a.b: payload.a is a number',
+    });
   });
 
   it('the trace shows the message before and after: the original ends merged, the translation is caused by it', () => {
-    const { t, out } = translate({ type: 'Order', payload: { cust: 'c1' } }, { mapping: [{ op: 'rename', from: 'payload.cust', to: 'payload.customer' }], type: 'Order2' });
+    const { t, out } = translate(
+      { type: 'Order', payload: { cust: 'c1' } },
+      { mapping: [{ op: 'rename', from: 'payload.cust', to: 'payload.customer' }], type: 'Order2' },
+    );
     const after = out[0];
     const before = t.sim.trace.findMessage(Number(after.causationId!.slice(1)))!;
     expect(before.id).toBe(after.causationId);
@@ -143,7 +221,8 @@ describe('message translator: pipeline', () => {
     expect(after.correlationId).toBe(before.correlationId);
     const spans = t.spans();
     const atTranslator: number[] = [];
-    for (let i = 0; i < spans.count; i++) if (spans.node[i] === t.indexOf('tr')) atTranslator.push(spans.outcome[i]);
+    for (let i = 0; i < spans.count; i++)
+      if (spans.node[i] === t.indexOf('tr')) atTranslator.push(spans.outcome[i]);
     expect(atTranslator).toEqual([Outcome.Merged, Outcome.Forwarded]);
     const a = t.accounting();
     expect(a).toMatchObject({ produced: 1, derived: 1, merged: 1, completed: 1, inFlight: 0 });
@@ -193,12 +272,18 @@ describe('message translator: fields, copies and XML helpers', () => {
 
   it('validation refuses __proto__ in a field path and a bad XML root name', () => {
     const bad = validateTopology(
-      buildTopology({ tr: ['message-translator', { xmlRoot: '1bad', mapping: [{ op: 'drop', path: 'payload.__proto__.x' }] }] }),
+      buildTopology({
+        tr: [
+          'message-translator',
+          { xmlRoot: '1bad', mapping: [{ op: 'drop', path: 'payload.__proto__.x' }] },
+        ],
+      }),
     );
     expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(bad.errors.map((e) => [e.code, e.path])).toEqual([
-      ['E122', 'nodes[0].config.xmlRoot'],
-      ['E122', 'nodes[0].config.mapping[0].path'],
-    ]);
+    if (!bad.ok)
+      expect(bad.errors.map((e) => [e.code, e.path])).toEqual([
+        ['E122', 'nodes[0].config.xmlRoot'],
+        ['E122', 'nodes[0].config.mapping[0].path'],
+      ]);
   });
 });

@@ -46,13 +46,15 @@ function compileSteps(ops: readonly MappingOp[], where: string): Step[] {
         return { op: 'drop', path: compileFieldPath(op.path) };
       case 'set': {
         const r = parseExpression(op.value);
-        if (!r.ok) throw new Error(`${where}[${i}].value: ${r.error.message} at character ${r.error.position}`);
+        if (!r.ok)
+          throw new Error(`${where}[${i}].value: ${r.error.message} at character ${r.error.position}`);
         return { op: 'set', path: compileFieldPath(op.path), expr: r.expr };
       }
     }
   });
 }
 
+/** The message translator (see the file comment). */
 export const messageTranslator: PatternDefinition = {
   kind: 'message-translator',
   create(ctx: NodeContext<Config>): NodeBehavior {
@@ -60,8 +62,17 @@ export const messageTranslator: PatternDefinition = {
     const where = `node "${ctx.id}": config`;
     const mapping = compileSteps(c.mapping, `${where}.mapping`);
     const versionField = compileFieldPath(c.upcast.versionField);
-    const upcasts = c.upcast.steps.map((s, i) => ({ from: s.from, to: s.to, steps: compileSteps(s.ops, `${where}.upcast.steps[${i}].ops`) }));
-    const enrich = c.enrich.map((e) => ({ key: compileFieldPath(e.key), into: compileFieldPath(e.into), table: e.table, missing: e.missing }));
+    const upcasts = c.upcast.steps.map((s, i) => ({
+      from: s.from,
+      to: s.to,
+      steps: compileSteps(s.ops, `${where}.upcast.steps[${i}].ops`),
+    }));
+    const enrich = c.enrich.map((e) => ({
+      key: compileFieldPath(e.key),
+      into: compileFieldPath(e.into),
+      table: e.table,
+      missing: e.missing,
+    }));
     const evalCtx = { now: 0 };
     let translated = 0;
     let upcasted = 0;
@@ -77,7 +88,14 @@ export const messageTranslator: PatternDefinition = {
         } else if (s.op === 'drop') dropField(w, s.path);
         else {
           evalCtx.now = ctx.now();
-          const view = { id: msg.id, correlationId: msg.correlationId, kind: msg.kind, type: msg.type, headers: w.headers, payload: w.payload };
+          const view = {
+            id: msg.id,
+            correlationId: msg.correlationId,
+            kind: msg.kind,
+            type: msg.type,
+            headers: w.headers,
+            payload: w.payload,
+          };
           writeField(w, s.path, copyJson(s.expr.evaluate(view, evalCtx)));
         }
       }
@@ -109,10 +127,15 @@ export const messageTranslator: PatternDefinition = {
       apply(mapping, w, msg);
       for (const e of enrich) {
         const key = readField(w, e.key);
-        const text = key === undefined || key === null ? undefined : typeof key === 'string' ? key : JSON.stringify(key);
-        if (text !== undefined && Object.hasOwn(e.table, text)) writeField(w, e.into, copyJson(e.table[text]));
+        const text =
+          key === undefined || key === null ? undefined : typeof key === 'string' ? key : JSON.stringify(key);
+        if (text !== undefined && Object.hasOwn(e.table, text))
+          writeField(w, e.into, copyJson(e.table[text]));
         else if (e.missing === 'null') writeField(w, e.into, null);
-        else if (e.missing === 'dead-letter') throw new TranslationError(`${e.key.text} = ${text === undefined ? 'missing' : JSON.stringify(text)} is not in the lookup table`);
+        else if (e.missing === 'dead-letter')
+          throw new TranslationError(
+            `${e.key.text} = ${text === undefined ? 'missing' : JSON.stringify(text)} is not in the lookup table`,
+          );
       }
       if (c.output === 'xml') w.payload = renderXmlPayload(w.payload, c.xmlRoot);
       return w;
@@ -130,7 +153,11 @@ export const messageTranslator: PatternDefinition = {
           else throw e;
           return;
         }
-        const out = ctx.derive(msg, { headers: w.headers, payload: w.payload as JsonValue, type: c.type ?? msg.type });
+        const out = ctx.derive(msg, {
+          headers: w.headers,
+          payload: w.payload as JsonValue,
+          type: c.type ?? msg.type,
+        });
         translated++;
         ctx.merge(msg);
         ctx.emit('out', out);

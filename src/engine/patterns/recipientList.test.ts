@@ -3,13 +3,18 @@ import { getCatalogEntry, outputPortsOf } from '../../model/catalog';
 import { TestSimulation } from '../testing/TestSimulation';
 import { recipientNames } from './recipientList';
 
-const producer = (message: Record<string, unknown>, count = 30) => ['producer', { rate: 100, arrival: 'constant', count, message }] as const;
+const producer = (message: Record<string, unknown>, count = 30) =>
+  ['producer', { rate: 100, arrival: 'constant', count, message }] as const;
 
 interface Figures {
   [k: string]: number;
 }
 const figures = (t: TestSimulation, id: string) => t.sim.views()[t.indexOf(id)]!.figures as Figures;
-const dlq = (t: TestSimulation) => t.action('dlq', 'list', { limit: 1000 }) as { byReason: Record<string, number>; items: { detail: string }[] };
+const dlq = (t: TestSimulation) =>
+  t.action('dlq', 'list', { limit: 1000 }) as {
+    byReason: Record<string, number>;
+    items: { detail: string }[];
+  };
 
 function balanced(t: TestSimulation) {
   const a = t.accounting();
@@ -28,7 +33,13 @@ describe('recipient list', () => {
     expect(r.edges.e3.messages).toBe(30);
     expect(r.totals.derived).toBe(30);
     expect(r.totals.completed).toBe(60);
-    expect(figures(t, 'rl')).toMatchObject({ delivered: 30, partial: 0, failed: 0, 'a:delivered': 30, 'b:delivered': 30 });
+    expect(figures(t, 'rl')).toMatchObject({
+      delivered: 30,
+      partial: 0,
+      failed: 0,
+      'a:delivered': 30,
+      'b:delivered': 30,
+    });
     balanced(t);
   });
 
@@ -39,7 +50,11 @@ describe('recipient list', () => {
         rl: [
           'recipient-list',
           {
-            recipients: [{ name: 'billing' }, { name: 'email', always: false }, { name: 'sms', always: false }],
+            recipients: [
+              { name: 'billing' },
+              { name: 'email', always: false },
+              { name: 'sms', always: false },
+            ],
             dynamic: 'header',
             header: 'notify',
           },
@@ -71,7 +86,11 @@ describe('recipient list', () => {
         rl: [
           'recipient-list',
           {
-            recipients: [{ name: 'a', always: false }, { name: 'b', always: false }, { name: 'audit', always: false }],
+            recipients: [
+              { name: 'a', always: false },
+              { name: 'b', always: false },
+              { name: 'audit', always: false },
+            ],
             dynamic: 'expression',
             expression: 'payload.n % 4 == 0 ? [payload.to, "audit"] : payload.to',
           },
@@ -92,7 +111,10 @@ describe('recipient list', () => {
     const t = TestSimulation.of(
       {
         src: producer({ payload: { n: '{{seq}}' } }, 10),
-        rl: ['recipient-list', { recipients: [{ name: 'a', always: false }], dynamic: 'expression', expression: 'payload.n' }],
+        rl: [
+          'recipient-list',
+          { recipients: [{ name: 'a', always: false }], dynamic: 'expression', expression: 'payload.n' },
+        ],
         a: 'sink',
         dlq: 'dead-letter',
       },
@@ -157,7 +179,13 @@ describe('recipient list', () => {
     expect(r.nodes.rl.failed).toBe(40);
     expect(r.edges.e3.messages).toBe(0);
     expect(dlq(t).items[0].detail).toBe('recipient "flaky": delivery failed after 4 attempts');
-    expect(figures(t, 'rl')).toMatchObject({ partial: 10, delivered: 0, waiting: 0, 'flaky:failed': 10, 'a:delivered': 10 });
+    expect(figures(t, 'rl')).toMatchObject({
+      partial: 10,
+      delivered: 0,
+      waiting: 0,
+      'flaky:failed': 10,
+      'a:delivered': 10,
+    });
     balanced(t);
   });
 
@@ -165,7 +193,14 @@ describe('recipient list', () => {
     const t = TestSimulation.of(
       {
         src: producer({}, 500),
-        rl: ['recipient-list', { recipients: [{ name: 'a', failureRate: 0.5 }], onFailure: 'retry', retry: { maxAttempts: 10, delay: 5 } }],
+        rl: [
+          'recipient-list',
+          {
+            recipients: [{ name: 'a', failureRate: 0.5 }],
+            onFailure: 'retry',
+            retry: { maxAttempts: 10, delay: 5 },
+          },
+        ],
         a: 'sink',
         dlq: 'dead-letter',
       },
@@ -183,7 +218,10 @@ describe('recipient list', () => {
     const t = TestSimulation.of(
       {
         src: producer({}, 400),
-        rl: ['recipient-list', { recipients: [{ name: 'a' }, { name: 'b', failureRate: 0.25 }], onFailure: 'fail-all' }],
+        rl: [
+          'recipient-list',
+          { recipients: [{ name: 'a' }, { name: 'b', failureRate: 0.25 }], onFailure: 'fail-all' },
+        ],
         a: 'sink',
         b: 'sink',
         dlq: 'dead-letter',
@@ -204,7 +242,11 @@ describe('recipient list', () => {
 
   it('has one port per recipient plus dead-letter', () => {
     const entry = getCatalogEntry('recipient-list')!;
-    expect(outputPortsOf(entry, { recipients: [{ name: 'x' }, { name: 'y' }] }).map((p) => p.id)).toEqual(['x', 'y', 'dead-letter']);
+    expect(outputPortsOf(entry, { recipients: [{ name: 'x' }, { name: 'y' }] }).map((p) => p.id)).toEqual([
+      'x',
+      'y',
+      'dead-letter',
+    ]);
   });
 
   it('recipientNames accepts names, lists of names and comma-separated text', () => {

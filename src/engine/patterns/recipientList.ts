@@ -62,7 +62,8 @@ export function recipientNames(v: unknown): string[] | string {
   if (Array.isArray(v)) {
     const names: string[] = [];
     for (const item of v) {
-      if (typeof item !== 'string') return `the recipients list holds ${item === null ? 'null' : withArticle(typeof item)}, not a name`;
+      if (typeof item !== 'string')
+        return `the recipients list holds ${item === null ? 'null' : withArticle(typeof item)}, not a name`;
       names.push(...splitNames(item));
     }
     return names;
@@ -79,6 +80,7 @@ function splitNames(s: string): string[] {
     .filter((n) => n.length > 0);
 }
 
+/** The recipient list (see the file comment). */
 export const recipientList: PatternDefinition = {
   kind: 'recipient-list',
   create(ctx: NodeContext<Config>): NodeBehavior {
@@ -93,7 +95,8 @@ export const recipientList: PatternDefinition = {
     }));
     const byName = new Map(recipients.map((r) => [r.name, r]));
     const statics = recipients.filter((r) => r.always);
-    const expr: CompiledExpression | null = c.dynamic === 'expression' ? compileConfigExpression(ctx.id, 'config.expression', c.expression) : null;
+    const expr: CompiledExpression | null =
+      c.dynamic === 'expression' ? compileConfigExpression(ctx.id, 'config.expression', c.expression) : null;
     const evalCtx = { now: 0 };
     let delivered = 0;
     let partial = 0;
@@ -214,13 +217,15 @@ export const recipientList: PatternDefinition = {
         const agg: Aggregate = { pending: targets.length + unknown.length, ok: 0, failed: 0 };
         // every recipient gets its own instance: copies first (they read the original), the original last
         const instances: Message[] = [msg];
-        for (let i = 1; i < agg.pending; i++) instances.push(ctx.derive(msg, { causationId: msg.causationId }));
+        for (let i = 1; i < agg.pending; i++)
+          instances.push(ctx.derive(msg, { causationId: msg.causationId }));
         unknown.forEach((n, i) => {
           ctx.countFailed();
           ctx.deadLetter(instances[targets.length + i], 'error', `"${n}" is not a recipient`);
           settle(agg, false);
         });
-        for (let i = targets.length - 1; i >= 0; i--) tryDeliver({ msg: instances[i], r: targets[i], attempt: 0, agg });
+        for (let i = targets.length - 1; i >= 0; i--)
+          tryDeliver({ msg: instances[i], r: targets[i], attempt: 0, agg });
       },
       onTimer(_tag, _msg, data) {
         waiting--;

@@ -14,7 +14,15 @@ describe('service activator operations', () => {
         place: ['producer', { rate: 10, arrival: 'constant', count: 5, message: { type: 'Place' } }],
         cancel: ['producer', { rate: 10, arrival: 'constant', count: 5, message: { type: 'Cancel' } }],
         other: ['producer', { rate: 10, arrival: 'constant', count: 5, message: { type: 'Status' } }],
-        svc: ['service-activator', { concurrency: 100, serviceTime: { dist: 'constant', value: 2 }, operations: OPS, onFailure: 'error' }],
+        svc: [
+          'service-activator',
+          {
+            concurrency: 100,
+            serviceTime: { dist: 'constant', value: 2 },
+            operations: OPS,
+            onFailure: 'error',
+          },
+        ],
         done: 'sink',
         errors: 'sink',
       },
@@ -34,7 +42,12 @@ describe('service activator operations', () => {
     expect(new Set(timeByType.Place)).toEqual(new Set([30]));
     expect(new Set(timeByType.Cancel)).toEqual(new Set([5]));
     expect(new Set(timeByType.Status)).toEqual(new Set([2]));
-    expect(t.sim.views()[t.indexOf('svc')]!.figures).toEqual({ busy: 0, queued: 0, 'calls:place': 5, 'calls:cancel': 5 });
+    expect(t.sim.views()[t.indexOf('svc')]!.figures).toEqual({
+      busy: 0,
+      queued: 0,
+      'calls:place': 5,
+      'calls:cancel': 5,
+    });
   });
 
   it('without operations it runs exactly as before (same digest as a config without the field)', () => {
@@ -55,7 +68,10 @@ describe('service activator operations', () => {
     const t = TestSimulation.of(
       {
         src: ['producer', { rate: 10, count: 1, message: { type: 'Place' } }],
-        svc: ['service-activator', { operations: [OPS[0]], retry: { maxAttempts: 3, backoff: 'fixed', delay: 10, jitter: 0 } }],
+        svc: [
+          'service-activator',
+          { operations: [OPS[0]], retry: { maxAttempts: 3, backoff: 'fixed', delay: 10, jitter: 0 } },
+        ],
         done: 'sink',
         dlq: 'dead-letter',
       },

@@ -41,9 +41,11 @@ export const MAX_COPY_DEPTH = 100;
 
 /** Compiles a path validated by the catalog's `fieldPathSchema`. */
 export function compileFieldPath(text: string): FieldPath {
-  if (text.startsWith('headers.')) return { text, root: 'headers', segments: [text.slice('headers.'.length)] };
+  if (text.startsWith('headers.'))
+    return { text, root: 'headers', segments: [text.slice('headers.'.length)] };
   const segments = text === 'payload' ? [] : text.slice('payload.'.length).split('.');
-  for (const s of segments) if (FORBIDDEN.has(s)) throw new TranslationError(`"${s}" is not allowed in a field path`);
+  for (const s of segments)
+    if (FORBIDDEN.has(s)) throw new TranslationError(`"${s}" is not allowed in a field path`);
   return { text, root: 'payload', segments };
 }
 
@@ -62,7 +64,8 @@ function childOf(container: Container, seg: string): JsonValue | undefined {
 
 /** Reads a field; undefined when any part of the path is missing. */
 export function readField(w: WorkingMessage, p: FieldPath): JsonValue | undefined {
-  if (p.root === 'headers') return Object.hasOwn(w.headers, p.segments[0]) ? w.headers[p.segments[0]] : undefined;
+  if (p.root === 'headers')
+    return Object.hasOwn(w.headers, p.segments[0]) ? w.headers[p.segments[0]] : undefined;
   let v: JsonValue | undefined = w.payload;
   for (const seg of p.segments) {
     if (!isContainer(v)) return undefined;
@@ -100,7 +103,8 @@ export function writeField(w: WorkingMessage, p: FieldPath, value: JsonValue | u
     return;
   }
   if (w.payload === null) w.payload = {};
-  if (!isContainer(w.payload)) throw new TranslationError(`cannot set ${p.text}: the payload is not an object`);
+  if (!isContainer(w.payload))
+    throw new TranslationError(`cannot set ${p.text}: the payload is not an object`);
   let container: Container = w.payload;
   const last = p.segments.length - 1;
   for (let i = 0; i < last; i++) {
@@ -110,7 +114,9 @@ export function writeField(w: WorkingMessage, p: FieldPath, value: JsonValue | u
       next = {};
       setChild(container, seg, next, p);
     } else if (!isContainer(next)) {
-      throw new TranslationError(`cannot set ${p.text}: payload.${p.segments.slice(0, i + 1).join('.')} is a ${typeof next}`);
+      throw new TranslationError(
+        `cannot set ${p.text}: payload.${p.segments.slice(0, i + 1).join('.')} is a ${typeof next}`,
+      );
     }
     container = next;
   }
@@ -120,7 +126,9 @@ export function writeField(w: WorkingMessage, p: FieldPath, value: JsonValue | u
 function setChild(container: Container, seg: string, value: JsonValue, p: FieldPath): void {
   if (Array.isArray(container)) {
     if (!/^\d+$/.test(seg) || Number(seg) > container.length) {
-      throw new TranslationError(`cannot set ${p.text}: "${seg}" is not an index of the array (length ${container.length})`);
+      throw new TranslationError(
+        `cannot set ${p.text}: "${seg}" is not an index of the array (length ${container.length})`,
+      );
     }
     container[Number(seg)] = value;
   } else container[seg] = value;

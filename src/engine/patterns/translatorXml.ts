@@ -26,7 +26,9 @@ export function decodeXmlText(s: string): string {
   return s.replace(/&(lt|gt|amp|quot|apos|#\d{1,7}|#x[0-9A-Fa-f]{1,6});/g, (whole, name: string) => {
     if (name[0] !== '#') return PREDEFINED[name];
     const code = name[1] === 'x' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-    return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : whole;
+    return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff)
+      ? String.fromCodePoint(code)
+      : whole;
   });
 }
 
@@ -68,8 +70,10 @@ const builder = new XMLBuilder({
  */
 export function parseXmlPayload(payload: JsonValue): JsonValue {
   if (typeof payload !== 'string') throw new TranslationError('the payload is not XML text');
-  if (payload.length > MAX_XML_LENGTH) throw new TranslationError(`the XML is longer than ${MAX_XML_LENGTH} characters`);
-  if (/<!DOCTYPE/i.test(payload)) throw new TranslationError('XML with a DOCTYPE is not accepted (entity declarations are refused)');
+  if (payload.length > MAX_XML_LENGTH)
+    throw new TranslationError(`the XML is longer than ${MAX_XML_LENGTH} characters`);
+  if (/<!DOCTYPE/i.test(payload))
+    throw new TranslationError('XML with a DOCTYPE is not accepted (entity declarations are refused)');
   let parsed: unknown;
   try {
     parsed = parser.parse(payload, true);
@@ -78,7 +82,8 @@ export function parseXmlPayload(payload: JsonValue): JsonValue {
     throw new TranslationError(`invalid XML: ${e instanceof Error ? e.message : String(e)}`);
   }
   const roots = parsed !== null && typeof parsed === 'object' ? Object.keys(parsed) : [];
-  if (roots.length !== 1) throw new TranslationError(`the XML must have one root element, it has ${roots.length}`);
+  if (roots.length !== 1)
+    throw new TranslationError(`the XML must have one root element, it has ${roots.length}`);
   const content = copyJson((parsed as Record<string, unknown>)[roots[0]]);
   return content === undefined ? null : content;
 }
@@ -88,14 +93,16 @@ const XML_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 /** Checks that every key can be an element (or `@_` attribute) name, so keys cannot inject markup. */
 function checkNames(value: JsonValue, depth: number): void {
   if (value === null || typeof value !== 'object') return;
-  if (depth > MAX_XML_DEPTH) throw new TranslationError(`the payload nests deeper than ${MAX_XML_DEPTH} levels`);
+  if (depth > MAX_XML_DEPTH)
+    throw new TranslationError(`the payload nests deeper than ${MAX_XML_DEPTH} levels`);
   if (Array.isArray(value)) {
     for (const v of value) checkNames(v, depth + 1);
     return;
   }
   for (const key of Object.keys(value)) {
     const name = key.startsWith('@_') ? key.slice(2) : key;
-    if (key !== '#text' && !XML_NAME.test(name)) throw new TranslationError(`the field "${key}" cannot be an XML name`);
+    if (key !== '#text' && !XML_NAME.test(name))
+      throw new TranslationError(`the field "${key}" cannot be an XML name`);
     checkNames(value[key], depth + 1);
   }
 }

@@ -128,10 +128,61 @@ describe('the model checker agrees with the engine compiler', () => {
 
   it('on random token soup, too (refusals match exactly; the rest need constants)', () => {
     const tokens = [
-      'payload', 'headers', 'type', 'id', 'kind', '.', '[', ']', '(', ')', '"x"', "'y'", '1', '0', '-1', '+', '-',
-      '*', '/', '%', '!', '?', ':', ',', ' in ', '__proto__', 'constructor', '"constructor"', 'lower', 'len',
-      'string', 'matches', 'now', 'number', '"(a+)+"', '"a*"', '"^a"', '==', '!=', '<', '>=', '&&', '||', ' ', '"',
-      '\\', '|', '=', 'this', 'undefined', 'null', 'true', 'items', 'a', '?.',
+      'payload',
+      'headers',
+      'type',
+      'id',
+      'kind',
+      '.',
+      '[',
+      ']',
+      '(',
+      ')',
+      '"x"',
+      "'y'",
+      '1',
+      '0',
+      '-1',
+      '+',
+      '-',
+      '*',
+      '/',
+      '%',
+      '!',
+      '?',
+      ':',
+      ',',
+      ' in ',
+      '__proto__',
+      'constructor',
+      '"constructor"',
+      'lower',
+      'len',
+      'string',
+      'matches',
+      'now',
+      'number',
+      '"(a+)+"',
+      '"a*"',
+      '"^a"',
+      '==',
+      '!=',
+      '<',
+      '>=',
+      '&&',
+      '||',
+      ' ',
+      '"',
+      '\\',
+      '|',
+      '=',
+      'this',
+      'undefined',
+      'null',
+      'true',
+      'items',
+      'a',
+      '?.',
     ];
     const soup = fc.array(fc.constantFrom(...tokens), { maxLength: 30 }).map((xs) => xs.join(''));
     let refused = 0;
@@ -149,7 +200,13 @@ describe('the model checker agrees with the engine compiler', () => {
 
   it('knows the same functions, with the same arity and signatures, and the same message fields', () => {
     const engine = [...FUNCTIONS].map(([name, s]) => [name, s.minArgs, s.maxArgs, s.pure, s.signature]);
-    const model = [...FUNCTION_SIGNATURES].map(([name, s]) => [name, s.minArgs, s.maxArgs, s.pure, s.signature]);
+    const model = [...FUNCTION_SIGNATURES].map(([name, s]) => [
+      name,
+      s.minArgs,
+      s.maxArgs,
+      s.pure,
+      s.signature,
+    ]);
     expect(model).toEqual(engine);
     for (const field of MESSAGE_FIELDS) expect(compilerProblem(field)).toBeNull();
     expect(compilerProblem('correlationid')?.message).toContain(MESSAGE_FIELDS.join(', '));
@@ -178,7 +235,11 @@ describe('expressionSchema', () => {
 
   it('accepts valid expressions and marks the field as an expression for the inspector', () => {
     expect(schema.safeParse({ when: 'payload.total > 100' }).success).toBe(true);
-    expect(z.toJSONSchema(schema).properties?.when).toMatchObject({ type: 'string', title: 'When', widget: 'expression' });
+    expect(z.toJSONSchema(schema).properties?.when).toMatchObject({
+      type: 'string',
+      title: 'When',
+      widget: 'expression',
+    });
   });
 
   it('refuses invalid ones with the problem, its position and the E140 marker', () => {
@@ -198,13 +259,26 @@ describe('topology validation: E140 with node id, field path and character posit
     const v = validateTopology(
       buildTopology({
         src: 'producer',
-        router: ['content-based-router', { rules: [{ name: 'ok', when: 'true' }, { name: 'big', when: 'payload.total > > 100' }] }],
+        router: [
+          'content-based-router',
+          {
+            rules: [
+              { name: 'ok', when: 'true' },
+              { name: 'big', when: 'payload.total > > 100' },
+            ],
+          },
+        ],
       }),
     );
     expect(v.ok).toBe(false);
     if (v.ok) return;
     expect(v.errors).toHaveLength(1);
-    expect(v.errors[0]).toMatchObject({ code: 'E140', path: 'nodes[1].config.rules[1].when', nodeId: 'router', position: 16 });
+    expect(v.errors[0]).toMatchObject({
+      code: 'E140',
+      path: 'nodes[1].config.rules[1].when',
+      nodeId: 'router',
+      position: 16,
+    });
     expect(formatError(v.errors[0], 'orders.json')).toBe(
       'orders.json: nodes[1].config.rules[1].when (node "router"): E140 Expected expression after > (at character 17)',
     );
@@ -216,7 +290,20 @@ describe('topology validation: E140 with node id, field path and character posit
         f: ['message-filter', { when: 'payload.__proto__.x' }],
         rl: ['recipient-list', { dynamic: 'expression', expression: 'eval("1")' }],
         tr: ['message-translator', { mapping: [{ op: 'set', path: 'payload.x', value: 'payload.a +' }] }],
-        tr2: ['message-translator', { upcast: { steps: [{ from: 'v1', to: 'v2', ops: [{ op: 'set', path: 'payload.y', value: 'matches(type, "(a+)+")' }] }] } }],
+        tr2: [
+          'message-translator',
+          {
+            upcast: {
+              steps: [
+                {
+                  from: 'v1',
+                  to: 'v2',
+                  ops: [{ op: 'set', path: 'payload.y', value: 'matches(type, "(a+)+")' }],
+                },
+              ],
+            },
+          },
+        ],
       }),
     );
     expect(v.ok).toBe(false);
@@ -235,6 +322,11 @@ describe('topology validation: E140 with node id, field path and character posit
   it('an empty expression is E140 too', () => {
     const v = validateTopology(buildTopology({ f: ['message-filter', { when: '' }] }));
     expect(v.ok).toBe(false);
-    if (!v.ok) expect(v.errors[0]).toMatchObject({ code: 'E140', path: 'nodes[0].config.when', message: 'The expression is empty (at character 1)' });
+    if (!v.ok)
+      expect(v.errors[0]).toMatchObject({
+        code: 'E140',
+        path: 'nodes[0].config.when',
+        message: 'The expression is empty (at character 1)',
+      });
   });
 });

@@ -73,7 +73,10 @@ class Checker {
   constructor(private readonly positions: SourcePositions) {}
 
   private fail(message: string, node: AstNode, point = true): never {
-    throw new Problem({ message, position: point ? this.positions.pointOf(node) : this.positions.startOf(node) });
+    throw new Problem({
+      message,
+      position: point ? this.positions.pointOf(node) : this.positions.startOf(node),
+    });
   }
 
   node(n: AstNode, depth: number): Constancy {
@@ -83,14 +86,21 @@ class Checker {
     switch (n.type) {
       case 'Literal': {
         const v = n.value;
-        if (v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && !Number.isNaN(v))) return 'const';
+        if (
+          v === null ||
+          typeof v === 'string' ||
+          typeof v === 'boolean' ||
+          (typeof v === 'number' && !Number.isNaN(v))
+        )
+          return 'const';
         return this.fail('Unsupported literal', n);
       }
       case 'Identifier': {
         const name = n.name as string;
         if (FIELD_SET.has(name)) return 'dynamic';
         if (name === 'undefined') return 'const';
-        if (FUNCTION_SIGNATURES.has(name)) return this.fail(`"${name}" is a function: call it, as in ${name}(…)`, n);
+        if (FUNCTION_SIGNATURES.has(name))
+          return this.fail(`"${name}" is a function: call it, as in ${name}(…)`, n);
         return this.fail(`Unknown name "${name}". A message has: ${FIELD_LIST}`, n);
       }
       case 'MemberExpression':
@@ -119,7 +129,9 @@ class Checker {
       }
       case 'ArrayExpression': {
         const elements = n.elements as (AstNode | null)[];
-        const parts = elements.map((e) => (e === null ? this.fail('Empty array slots are not allowed', n) : this.node(e, depth + 1)));
+        const parts = elements.map((e) =>
+          e === null ? this.fail('Empty array slots are not allowed', n) : this.node(e, depth + 1),
+        );
         return combine(parts);
       }
       case 'Compound': {
@@ -129,7 +141,11 @@ class Checker {
       }
       case 'SequenceExpression': {
         const list = n.expressions as AstNode[];
-        return this.fail('Unexpected ",": commas only separate function arguments and array elements', list[1] ?? n, false);
+        return this.fail(
+          'Unexpected ",": commas only separate function arguments and array elements',
+          list[1] ?? n,
+          false,
+        );
       }
       case 'ThisExpression':
         return this.fail('"this" is not available; use the message fields: ' + FIELD_LIST, n);
@@ -153,27 +169,36 @@ class Checker {
       if (property.type === 'Literal') {
         key = property.value;
         keyKnown = true;
-        if (typeof key !== 'string' && typeof key !== 'number') this.fail(`An index must be text or a number, got ${typeName(key)}`, n);
+        if (typeof key !== 'string' && typeof key !== 'number')
+          this.fail(`An index must be text or a number, got ${typeName(key)}`, n);
       }
     }
-    if (keyKnown && typeof key === 'string' && FORBIDDEN_KEYS.has(key)) this.fail(`The property "${key}" cannot be read`, n);
-    if (objectNode.type === 'Identifier' && (objectNode.name === 'payload' || objectNode.name === 'headers')) return 'dynamic';
+    if (keyKnown && typeof key === 'string' && FORBIDDEN_KEYS.has(key))
+      this.fail(`The property "${key}" cannot be read`, n);
+    if (objectNode.type === 'Identifier' && (objectNode.name === 'payload' || objectNode.name === 'headers'))
+      return 'dynamic';
     return combine([obj, keyConstancy]);
   }
 
   private call(n: AstNode, depth: number): Constancy {
     const callee = n.callee as AstNode;
-    if (callee.type !== 'Identifier') return this.fail(`Only the built-in functions can be called: ${FUNCTION_LIST}`, callee);
+    if (callee.type !== 'Identifier')
+      return this.fail(`Only the built-in functions can be called: ${FUNCTION_LIST}`, callee);
     const name = callee.name as string;
     const spec = FUNCTION_SIGNATURES.get(name);
     if (!spec) {
-      const hint = FIELD_SET.has(name) ? `"${name}" is a message field, not a function` : `Unknown function "${name}"`;
+      const hint = FIELD_SET.has(name)
+        ? `"${name}" is a message field, not a function`
+        : `Unknown function "${name}"`;
       return this.fail(`${hint}. The functions are: ${FUNCTION_LIST}`, callee);
     }
     const argNodes = n.arguments as AstNode[];
     if (argNodes.length < spec.minArgs || argNodes.length > spec.maxArgs) {
       const count = spec.minArgs === spec.maxArgs ? `${spec.minArgs}` : `${spec.minArgs} to ${spec.maxArgs}`;
-      this.fail(`${name}() takes ${count} argument${spec.maxArgs === 1 ? '' : 's'}: ${spec.signature}`, callee);
+      this.fail(
+        `${name}() takes ${count} argument${spec.maxArgs === 1 ? '' : 's'}: ${spec.signature}`,
+        callee,
+      );
     }
     const args = argNodes.map((a) => this.node(a, depth + 1));
     if (name === 'matches') this.matches(argNodes, args);

@@ -34,9 +34,14 @@ export interface ExpressionIssueParams {
 }
 
 /** Whether a zod issue is an expression problem (and so error E140). */
-export function isExpressionIssue(issue: { code: string; params?: unknown }): issue is { code: 'custom'; params: ExpressionIssueParams } {
+export function isExpressionIssue(issue: {
+  code: string;
+  params?: unknown;
+}): issue is { code: 'custom'; params: ExpressionIssueParams } {
   const params = issue.params as Partial<ExpressionIssueParams> | undefined;
-  return issue.code === 'custom' && params?.code === EXPRESSION_ERROR_CODE && typeof params.position === 'number';
+  return (
+    issue.code === 'custom' && params?.code === EXPRESSION_ERROR_CODE && typeof params.position === 'number'
+  );
 }
 
 /**
@@ -53,7 +58,11 @@ export function expressionSchema(title: string, description?: string) {
       const problem = checkExpression(text);
       if (!problem) return;
       const params: ExpressionIssueParams = { code: EXPRESSION_ERROR_CODE, position: problem.position };
-      ctx.addIssue({ code: 'custom', message: `${problem.message} (at character ${problem.position + 1})`, params });
+      ctx.addIssue({
+        code: 'custom',
+        message: `${problem.message} (at character ${problem.position + 1})`,
+        params,
+      });
     })
     .meta(description ? { title, description, widget: 'expression' } : { title, widget: 'expression' });
 }

@@ -5,7 +5,14 @@
  */
 
 /** The message fields an expression can name, in the order error messages list them. */
-export const MESSAGE_FIELDS: readonly string[] = ['id', 'correlationId', 'kind', 'type', 'headers', 'payload'];
+export const MESSAGE_FIELDS: readonly string[] = [
+  'id',
+  'correlationId',
+  'kind',
+  'type',
+  'headers',
+  'payload',
+];
 
 /** Property names that are refused everywhere: reading them could reach prototypes or constructors. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);

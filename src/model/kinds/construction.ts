@@ -5,29 +5,45 @@ import { z } from 'zod';
 import { PORTS, type CatalogEntry } from '../catalogTypes';
 import { headersSchema } from '../schemas';
 
+/** Config of an envelope wrapper: envelope type, correlation, routing slip, QoS, instructions. */
 export const envelopeWrapperConfig = z.strictObject({
-  type: z.string().min(1).max(128).optional().meta({ title: 'Envelope type', description: 'empty: keeps the message type' }),
+  type: z
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .meta({ title: 'Envelope type', description: 'empty: keeps the message type' }),
   correlation: z
     .enum(['keep', 'new'])
     .default('keep')
-    .meta({ title: 'Correlation id', description: 'new: the envelope starts a new conversation (its own id)' }),
+    .meta({
+      title: 'Correlation id',
+      description: 'new: the envelope starts a new conversation (its own id)',
+    }),
   routingSlip: z.array(z.string().min(1).max(64)).max(32).default([]).meta({ title: 'Routing slip (steps)' }),
   qos: z
     .strictObject({
       priority: z.number().int().min(0).max(9).optional().meta({ title: 'Priority (0–9)' }),
       ttl: z.number().positive().finite().optional().meta({ title: 'Time to live', unit: 'ms' }),
-      deliveryMode: z.enum(['persistent', 'non-persistent']).default('persistent').meta({ title: 'Delivery mode' }),
+      deliveryMode: z
+        .enum(['persistent', 'non-persistent'])
+        .default('persistent')
+        .meta({ title: 'Delivery mode' }),
     })
     .default({ deliveryMode: 'persistent' })
     .meta({ title: 'Quality of service' }),
   instructions: headersSchema.default({}).meta({ title: 'Processing instructions' }),
 });
 
+/** Config of an envelope unwrapper. */
 export const envelopeUnwrapperConfig = z.strictObject({
   restoreQos: z
     .boolean()
     .default(true)
-    .meta({ title: 'Restore priority and expiry', description: 'off: the message keeps the envelope\u2019s QoS' }),
+    .meta({
+      title: 'Restore priority and expiry',
+      description: 'off: the message keeps the envelope\u2019s QoS',
+    }),
 });
 
 /** Message-construction kinds. */

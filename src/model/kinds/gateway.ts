@@ -8,6 +8,7 @@ import { durationSchema } from '../schemas';
 const REQUEST: PortSpec = { id: 'request', label: 'request', role: 'success' };
 const REPLY: PortSpec = { id: 'reply', label: 'reply', role: 'input' };
 
+/** Config of a messaging gateway: reply timeout, retries, connections. */
 export const messageGatewayConfig = z.strictObject({
   timeout: z.number().positive().finite().default(1000).meta({ title: 'Reply timeout', unit: 'ms' }),
   retry: z
@@ -19,7 +20,14 @@ export const messageGatewayConfig = z.strictObject({
       maxDelay: durationSchema.default(10_000).meta({ title: 'Max delay', unit: 'ms' }),
       jitter: z.number().min(0).max(1).default(0.2).meta({ title: 'Jitter (fraction)' }),
     })
-    .default({ maxAttempts: 3, backoff: 'exponential', delay: 100, multiplier: 2, maxDelay: 10_000, jitter: 0.2 })
+    .default({
+      maxAttempts: 3,
+      backoff: 'exponential',
+      delay: 100,
+      multiplier: 2,
+      maxDelay: 10_000,
+      jitter: 0.2,
+    })
     .meta({ title: 'Retries' }),
   maxInFlight: z
     .number()
@@ -27,7 +35,10 @@ export const messageGatewayConfig = z.strictObject({
     .min(1)
     .max(100_000)
     .default(100)
-    .meta({ title: 'Connections (requests in flight)', description: 'callers wait while every connection is in use' }),
+    .meta({
+      title: 'Connections (requests in flight)',
+      description: 'callers wait while every connection is in use',
+    }),
 });
 
 /** The gateway kind. */

@@ -56,11 +56,20 @@ export function unsafeRegexReason(pattern: string): string | null {
       continue;
     }
     if (c === '(') {
-      if (pattern.startsWith('(?=', i) || pattern.startsWith('(?!', i) || pattern.startsWith('(?<=', i) || pattern.startsWith('(?<!', i)) {
+      if (
+        pattern.startsWith('(?=', i) ||
+        pattern.startsWith('(?!', i) ||
+        pattern.startsWith('(?<=', i) ||
+        pattern.startsWith('(?<!', i)
+      ) {
         return 'lookahead and lookbehind are not allowed';
       }
       groups.push({ risky: false });
-      i += pattern.startsWith('(?:', i) ? 3 : pattern.startsWith('(?<', i) ? pattern.indexOf('>', i) + 1 - i : 1;
+      i += pattern.startsWith('(?:', i)
+        ? 3
+        : pattern.startsWith('(?<', i)
+          ? pattern.indexOf('>', i) + 1 - i
+          : 1;
       lastAtomRiskyGroup = false;
       continue;
     }
@@ -128,10 +137,18 @@ export function checkJsonSchema(schema: unknown): SchemaProblem | null {
     const obj = v as Record<string, unknown>;
     const parentKey = path[path.length - 1];
     // keys of `properties` etc. are property names, not keywords; only check keywords where they are keywords
-    const isKeywordObject = parentKey !== 'properties' && parentKey !== 'patternProperties' && parentKey !== '$defs' && parentKey !== 'definitions' && parentKey !== 'dependentSchemas';
+    const isKeywordObject =
+      parentKey !== 'properties' &&
+      parentKey !== 'patternProperties' &&
+      parentKey !== '$defs' &&
+      parentKey !== 'definitions' &&
+      parentKey !== 'dependentSchemas';
     if (isKeywordObject) {
       if (typeof obj.$ref === 'string' && !obj.$ref.startsWith('#')) {
-        return { message: `$ref "${obj.$ref}" points outside this schema; only local references (#/…) are supported`, path: [...path, '$ref'] };
+        return {
+          message: `$ref "${obj.$ref}" points outside this schema; only local references (#/…) are supported`,
+          path: [...path, '$ref'],
+        };
       }
       if (typeof obj.pattern === 'string') {
         const why = unsafeRegexReason(obj.pattern);

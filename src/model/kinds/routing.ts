@@ -8,7 +8,13 @@ import { expressionSchema } from '../expressions';
 import { durationSchema } from '../schemas';
 
 /** Port ids a rule or recipient may not take, because the node already has them. */
-export const RESERVED_PORTS: ReadonlySet<string> = new Set(['in', 'out', 'otherwise', 'dead-letter', 'error']);
+export const RESERVED_PORTS: ReadonlySet<string> = new Set([
+  'in',
+  'out',
+  'otherwise',
+  'dead-letter',
+  'error',
+]);
 
 /** The most rules of a router and recipients of a recipient list. */
 export const MAX_ROUTES = 32;
@@ -17,14 +23,17 @@ export const MAX_ROUTES = 32;
 export const portNameSchema = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/, 'a name of 1–32 letters, digits, _ and -, starting with a letter')
-  .refine((s) => !RESERVED_PORTS.has(s), { message: 'this name is taken by a fixed port (in, out, otherwise, dead-letter, error)' })
+  .refine((s) => !RESERVED_PORTS.has(s), {
+    message: 'this name is taken by a fixed port (in, out, otherwise, dead-letter, error)',
+  })
   .meta({ title: 'Name (output port)' });
 
 /** Adds an issue for each name used twice in a list of named items. */
 function uniqueNames<T extends { name: string }>(items: readonly T[], ctx: z.RefinementCtx): void {
   const seen = new Set<string>();
   items.forEach((item, i) => {
-    if (seen.has(item.name)) ctx.addIssue({ code: 'custom', message: `the name "${item.name}" is used twice`, path: [i, 'name'] });
+    if (seen.has(item.name))
+      ctx.addIssue({ code: 'custom', message: `the name "${item.name}" is used twice`, path: [i, 'name'] });
     seen.add(item.name);
   });
 }
@@ -43,8 +52,10 @@ function namedPorts(items: unknown): PortSpec[] {
   const seen = new Set<string>();
   const ports: PortSpec[] = [];
   for (const item of items.slice(0, MAX_ROUTES)) {
-    const name: unknown = item !== null && typeof item === 'object' ? (item as { name?: unknown }).name : undefined;
-    if (typeof name !== 'string' || !PORT_NAME.test(name) || RESERVED_PORTS.has(name) || seen.has(name)) continue;
+    const name: unknown =
+      item !== null && typeof item === 'object' ? (item as { name?: unknown }).name : undefined;
+    if (typeof name !== 'string' || !PORT_NAME.test(name) || RESERVED_PORTS.has(name) || seen.has(name))
+      continue;
     seen.add(name);
     ports.push(routePort(name));
   }
@@ -53,11 +64,13 @@ function namedPorts(items: unknown): PortSpec[] {
 
 const OTHERWISE: PortSpec = { id: 'otherwise', label: 'otherwise', role: 'success' };
 
+/** One rule of a content-based router: its name (the output port) and its condition. */
 export const routerRuleSchema = z.strictObject({
   name: portNameSchema,
   when: expressionSchema('When', 'the message takes this port when the expression is true'),
 });
 
+/** Config of a content-based router: ordered rules and the matching mode. */
 export const contentBasedRouterConfig = z.strictObject({
   rules: z
     .array(routerRuleSchema)
@@ -71,21 +84,33 @@ export const contentBasedRouterConfig = z.strictObject({
     .meta({ title: 'Matching', description: 'all-matches sends a copy to every matching rule (multicast)' }),
 });
 
+/** Config of a message filter: the condition, what to do with matches, and a rule name for drops. */
 export const messageFilterConfig = z.strictObject({
   when: expressionSchema('Condition').default('payload.total > 0'),
   action: z
     .enum(['keep', 'discard'])
     .default('keep')
-    .meta({ title: 'Messages that match', description: 'keep: pass matching messages, drop the rest; discard: drop matching ones' }),
+    .meta({
+      title: 'Messages that match',
+      description: 'keep: pass matching messages, drop the rest; discard: drop matching ones',
+    }),
   name: z.string().max(64).optional().meta({ title: 'Rule name (shown on drops)' }),
 });
 
+/** One recipient of a recipient list: its name (the output port), whether it is static, its failure rate. */
 export const recipientSchema = z.strictObject({
   name: portNameSchema,
-  always: z.boolean().default(true).meta({ title: 'Static', description: 'always a recipient; otherwise only when the dynamic list names it' }),
+  always: z
+    .boolean()
+    .default(true)
+    .meta({
+      title: 'Static',
+      description: 'always a recipient; otherwise only when the dynamic list names it',
+    }),
   failureRate: z.number().min(0).max(1).default(0).meta({ title: 'Delivery failure rate (0–1)' }),
 });
 
+/** Config of a recipient list: recipients, the dynamic list source, and the failure policy. */
 export const recipientListConfig = z.strictObject({
   recipients: z
     .array(recipientSchema)
@@ -100,8 +125,15 @@ export const recipientListConfig = z.strictObject({
     .enum(['none', 'expression', 'header'])
     .default('none')
     .meta({ title: 'Dynamic recipients from', description: 'names of recipients added per message' }),
-  expression: expressionSchema('Recipients expression', 'a list of names, or one name').default('payload.recipients'),
-  header: z.string().min(1).max(128).default('recipients').meta({ title: 'Recipients header (comma-separated)' }),
+  expression: expressionSchema('Recipients expression', 'a list of names, or one name').default(
+    'payload.recipients',
+  ),
+  header: z
+    .string()
+    .min(1)
+    .max(128)
+    .default('recipients')
+    .meta({ title: 'Recipients header (comma-separated)' }),
   onFailure: z
     .enum(['continue', 'retry', 'fail-all'])
     .default('continue')
@@ -115,7 +147,14 @@ export const recipientListConfig = z.strictObject({
       maxDelay: durationSchema.default(10_000).meta({ title: 'Max delay', unit: 'ms' }),
       jitter: z.number().min(0).max(1).default(0.2).meta({ title: 'Jitter (fraction)' }),
     })
-    .default({ maxAttempts: 3, backoff: 'exponential', delay: 100, multiplier: 2, maxDelay: 10_000, jitter: 0.2 })
+    .default({
+      maxAttempts: 3,
+      backoff: 'exponential',
+      delay: 100,
+      multiplier: 2,
+      maxDelay: 10_000,
+      jitter: 0.2,
+    })
     .meta({ title: 'Retries (when onFailure = retry)' }),
 });
 
@@ -160,7 +199,7 @@ export const ROUTING_ENTRIES: readonly CatalogEntry[] = [
     description:
       'Each recipient is an output port. Static recipients get every message; a dynamic list from an ' +
       'expression or a comma-separated header adds recipients per message (by name). A delivery fails when ' +
-      'the recipient port has nothing connected, when the name is not a recipient, or with the recipient\'s ' +
+      "the recipient port has nothing connected, when the name is not a recipient, or with the recipient's " +
       'simulated failure rate. On failure: continue (the copy for that recipient is dead-lettered), retry ' +
       'with backoff and then continue, or fail-all (nothing is delivered and the message is dead-lettered). ' +
       'Counts per recipient and an aggregate status per message (delivered, partial, failed).',

@@ -17,7 +17,10 @@ const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
 export const fieldPathSchema = z
   .string()
   .max(256)
-  .regex(/^(payload(\.[A-Za-z0-9_$@#-]+)*|headers\.[A-Za-z0-9_.$@#:-]+)$/, 'a field such as payload.customer.name or headers.region')
+  .regex(
+    /^(payload(\.[A-Za-z0-9_$@#-]+)*|headers\.[A-Za-z0-9_.$@#:-]+)$/,
+    'a field such as payload.customer.name or headers.region',
+  )
   .refine((p) => !(p.startsWith('payload') && p.split('.').some((s) => FORBIDDEN_SEGMENTS.has(s))), {
     message: '__proto__, constructor and prototype are not allowed in a field path',
   })
@@ -43,7 +46,10 @@ export const enrichmentSchema = z.strictObject({
   missing: z
     .enum(['skip', 'null', 'dead-letter'])
     .default('skip')
-    .meta({ title: 'Key not in table', description: 'skip leaves the field unset; dead-letter sends the message to dead letter as invalid' }),
+    .meta({
+      title: 'Key not in table',
+      description: 'skip leaves the field unset; dead-letter sends the message to dead letter as invalid',
+    }),
 });
 
 /** One version step of an upcaster: messages at version `from` become `to` after `ops`. */
@@ -53,9 +59,16 @@ export const upcastStepSchema = z.strictObject({
   ops: opsSchema.default([]),
 });
 
+/** Config of a message translator: XML in/out, upcasting, mapping, enrichment, new type. */
 export const messageTranslatorConfig = z.strictObject({
-  input: z.enum(['json', 'xml']).default('json').meta({ title: 'Input payload', description: 'xml: the payload is XML text, parsed first' }),
-  output: z.enum(['json', 'xml']).default('json').meta({ title: 'Output payload', description: 'xml: the payload is rendered as XML text last' }),
+  input: z
+    .enum(['json', 'xml'])
+    .default('json')
+    .meta({ title: 'Input payload', description: 'xml: the payload is XML text, parsed first' }),
+  output: z
+    .enum(['json', 'xml'])
+    .default('json')
+    .meta({ title: 'Output payload', description: 'xml: the payload is rendered as XML text last' }),
   xmlRoot: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, 'an XML element name')
@@ -74,6 +87,7 @@ export const messageTranslatorConfig = z.strictObject({
   type: z.string().min(1).max(128).optional().meta({ title: 'New message type' }),
 });
 
+/** Config of a document validator: the JSON Schema, its draft, which messages, errors kept. */
 export const documentValidatorConfig = z.strictObject({
   schema: z
     .union([z.boolean(), z.record(z.string(), jsonValueSchema)])
