@@ -47,7 +47,7 @@ export interface RoutingBenchOptions {
 }
 
 /** The default sizes. */
-export const DEFAULT_ROUTING_BENCH: RoutingBenchOptions = { messages: 200_000, rounds: 5 };
+export const DEFAULT_ROUTING_BENCH: RoutingBenchOptions = { messages: 200_000, rounds: 7 };
 
 /** The measured figures of one scenario. */
 export interface RoutingScenarioResult {
@@ -56,6 +56,10 @@ export interface RoutingScenarioResult {
   nsPerMessage: number;
   /** `nsPerMessage` minus the baseline's (0 for the baseline). */
   extraNsPerMessage: number;
+  /** Fastest round's wall time per message, ns (the least disturbed by other load on a shared machine). */
+  bestNsPerMessage: number;
+  /** `bestNsPerMessage` minus the baseline's best. */
+  bestExtraNsPerMessage: number;
   /** Engine events per message (hops, timers). */
   eventsPerMessage: number;
   /** Messages that completed per sink port, from the last round (to show the rules did route). */
@@ -186,12 +190,15 @@ export async function benchRouting(options: Partial<RoutingBenchOptions> = {}): 
     await Promise.resolve();
   }
   const base = median(times[0]);
+  const bestBase = Math.min(...times[0]);
   const scenarios = topologies.map((t, i) => {
     const ns = median(times[i]);
     return {
       name: t.name,
       nsPerMessage: ns,
       extraNsPerMessage: i === 0 ? 0 : ns - base,
+      bestNsPerMessage: Math.min(...times[i]),
+      bestExtraNsPerMessage: i === 0 ? 0 : Math.min(...times[i]) - bestBase,
       eventsPerMessage: last[i].events / messages,
       routed: last[i].routed,
     };
@@ -201,14 +208,25 @@ export async function benchRouting(options: Partial<RoutingBenchOptions> = {}): 
 
 /** The suite's table. */
 export function formatRoutingResult(r: RoutingBenchResult): string {
-  const rows = [['scenario', 'ns/message', 'extra vs baseline', 'events/message', 'delivered per port']];
+  const extra = (ns: number) => (ns === 0 ? '—' : `${ns >= 0 ? '+' : ''}${ns.toFixed(0)} ns`);
+  const rows = [
+    [
+      'scenario',
+      'ns/message',
+      'extra',
+      'best ns/message',
+      'best extra',
+      'events/message',
+      'delivered per port',
+    ],
+  ];
   for (const s of r.scenarios) {
     rows.push([
       s.name,
       s.nsPerMessage.toFixed(0),
-      s.extraNsPerMessage === 0
-        ? '—'
-        : `${s.extraNsPerMessage >= 0 ? '+' : ''}${s.extraNsPerMessage.toFixed(0)} ns`,
+      extra(s.extraNsPerMessage),
+      s.bestNsPerMessage.toFixed(0),
+      extra(s.bestExtraNsPerMessage),
       s.eventsPerMessage.toFixed(2),
       Object.entries(s.routed)
         .map(([port, n]) => `${port} ${n}`)
@@ -218,10 +236,12 @@ export function formatRoutingResult(r: RoutingBenchResult): string {
   const router = r.scenarios[2];
   const pass = r.scenarios[1];
   const note =
-    `${r.messages} messages per run, median of ${r.rounds} interleaved rounds (trace sampled 1 %).\n` +
-    `3-rule router: ${router.extraNsPerMessage.toFixed(0)} ns/message over producer → sink, of which the extra hop ` +
-    `(pass-through router) is ${pass.extraNsPerMessage.toFixed(0)} ns and rule evaluation ` +
-    `${(router.extraNsPerMessage - pass.extraNsPerMessage).toFixed(0)} ns. Filter expression evals/s: see the expressions suite.\n`;
+    `${r.messages} messages per run, ${r.rounds} interleaved rounds: median and fastest round; "extra" is over ` +
+    `producer → sink in the same invocation (trace sampled 1 %).\n` +
+    `3-rule router (fastest rounds): ${router.bestExtraNsPerMessage.toFixed(0)} ns/message over producer → sink, ` +
+    `of which one more hop (pass-through router) ${pass.bestExtraNsPerMessage.toFixed(0)} ns and rule evaluation ` +
+    `${(router.bestExtraNsPerMessage - pass.bestExtraNsPerMessage).toFixed(0)} ns. ` +
+    `Raw filter-expression evals/s: the expressions suite.\n`;
   return alignColumns(rows).join('\n') + '\n' + note;
 }
 
