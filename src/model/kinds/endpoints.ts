@@ -84,7 +84,8 @@ export const ENDPOINT_ENTRIES: readonly CatalogEntry[] = [
       'from the distribution and fails with probability `failureRate`. A failed call is retried with ' +
       'fixed or exponential backoff and jitter; when attempts run out the message goes to the error port, ' +
       'to dead letter, or back to the channel that delivered it (nack) for redelivery. Messages that arrive ' +
-      'while every worker is busy wait in its own queue.',
+      'while every worker is busy wait in its own queue. With operations, a message\u2019s type picks a named ' +
+      'operation with its own service time and failure rate.',
     inputs: [PORTS.in],
     outputs: fixedPorts(PORTS.out, PORTS.error, PORTS.deadLetter),
     config: serviceActivatorConfig,
