@@ -91,6 +91,7 @@ export interface NodeRuntimeState {
 export class NodeFaults {
   /** Fault state by node index; null for nodes no fault has targeted. */
   readonly state: (NodeRuntimeState | null)[];
+  private readonly deliverers: (Set<number> | undefined)[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -250,12 +251,26 @@ export class NodeFaults {
     node.ctx.deadLetter(m, 'error', `injected error (fault "${f.spec.id}")`);
   }
 
-  /** True when a live channel upstream of node `i` delivered `m` (so it can take it back). */
+  /**
+   * True when a live channel delivered `m` to node `i` (so it can take it back): over an edge from the
+   * channel's success port — a dead letter the channel sent to `i` is not a delivery, and handing it back
+   * would only make the channel send it again.
+   */
   private fromUpstreamChannel(i: number, m: Message): boolean {
     const ch = m.deliveredBy;
-    if (ch < 0 || ch === i || !this.sim.nodes[i].upstream.includes(ch)) return false;
+    if (ch < 0 || ch === i) return false;
+    const deliverers = (this.deliverers[i] ??= this.channelsDeliveringTo(i));
+    if (!deliverers.has(ch)) return false;
     const cs = this.state[ch];
     return cs === null || cs.crashes.length === 0;
+  }
+
+  private channelsDeliveringTo(i: number): Set<number> {
+    const out = new Set<number>();
+    for (const e of this.sim.edges) {
+      if (e.target === i && this.sim.nodes[e.source].roles.get(e.sourcePort) === 'success') out.add(e.source);
+    }
+    return out;
   }
 
   /** A message lost at a crashed node: back to its channel, else dropped. */
@@ -270,14 +285,16 @@ export class NodeFaults {
     node.ctx.drop(m, 'crash');
   }
 
+  /** The behaviour of a crashed node; what a pattern with crash hooks keeps (durable) still counts as held. */
   private stub(i: number): NodeBehavior {
     const id = this.sim.nodes[i].id;
+    const ns = this.state[i]!;
     return {
-      onMessage: (m) => this.lose(i, m, this.state[i]!.crashes[0], true),
+      onMessage: (m) => this.lose(i, m, ns.crashes[0], true),
       isIdle: () => false,
       hasRoom: () => true,
-      held: () => 0,
-      view: () => ({ state: 'crashed' }),
+      held: () => (ns.recreate ? 0 : (ns.real.held?.() ?? 0)),
+      view: () => (ns.recreate ? { state: 'crashed' } : { ...(ns.real.view?.() ?? {}), state: 'crashed' }),
       action: () => {
         throw new Error(`node "${id}" is down (crashed)`);
       },
