@@ -165,6 +165,24 @@ describe('write-behind persistence', () => {
     expect((await storage.info('Bank/store'))?.head).toBe(model(c.sim).head);
   });
 
+  it('a write held back by the pacing still happens when nothing pumps again (a paused run)', async () => {
+    const storage = new SlowStorage();
+    const { p, sim, clock } = await start(storage);
+    sim.run({ until: 500 });
+    clock.t = 100;
+    p.pump(); // first write
+    await settle();
+    sim.run({ until: 1000 });
+    clock.t = 110; // within 50 ms of the first write: held back
+    p.pump();
+    expect(storage.batches).toHaveLength(1);
+    expect(p.status()![0].unpersisted).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 80));
+    await settle();
+    expect(storage.batches).toHaveLength(2);
+    expect(p.status()![0].unpersisted).toBe(0);
+  });
+
   it('names write errors', () => {
     expect(describeWriteError(new DOMException('x', 'QuotaExceededError'))).toBe('Storage is full (QuotaExceededError)');
     expect(describeWriteError(new DOMException('gone', 'InvalidStateError'))).toBe('InvalidStateError: gone');

@@ -65,6 +65,8 @@ export interface PersistenceDeps {
   /** Epoch milliseconds (run records) and a monotonic clock (flush pacing). */
   wallClock?: () => number;
   clock?: () => number;
+  /** Runs `fn` after `ms` (a write held back by the pacing is started then, even if nothing pumps). */
+  later?: (fn: () => void, ms: number) => void;
 }
 
 /** Tuning of the write-behind. */
@@ -88,6 +90,8 @@ interface StoreState {
   dropped: { streamId: string; version: number }[];
   lastFlush: number;
   inFlight: Promise<void> | null;
+  /** A write held back by the pacing is due (a timer is set). */
+  due: boolean;
 }
 
 /** A short, visible reason for a failed write. */
@@ -149,6 +153,7 @@ export class EventPersistence {
           dropped: [],
           lastFlush: -Infinity,
           inFlight: null,
+          due: false,
           status: { nodeId: n.id, store: key, state: 'preparing', mode: 'stored', head: 0, persisted: 0, unpersisted: 0, seeded: 0, batches: 0, flushing: false, error: null },
         };
       });
@@ -275,7 +280,17 @@ export class EventPersistence {
     if (s.inFlight !== null || s.status.state !== 'ok') return;
     if (!s.pending.length && !s.snapshots.length && !s.dropped.length) return;
     const now = (this.deps.clock ?? (() => performance.now()))();
-    if (!force && now - s.lastFlush < this.options.flushMs && s.pending.length < this.options.maxBatch) return;
+    if (!force && now - s.lastFlush < this.options.flushMs && s.pending.length < this.options.maxBatch) {
+      // held back: write when it is due, whether or not the driver pumps again (a paused run does not)
+      if (!s.due) {
+        s.due = true;
+        (this.deps.later ?? ((fn, ms) => void setTimeout(fn, ms)))(() => {
+          s.due = false;
+          this.maybeFlush(s, true);
+        }, this.options.flushMs - (now - s.lastFlush));
+      }
+      return;
+    }
     s.lastFlush = now;
     const events = s.pending.length > this.options.maxBatch ? s.pending.splice(0, this.options.maxBatch) : s.pending.splice(0);
     const last = events.length ? events[events.length - 1].position : s.status.persisted;
