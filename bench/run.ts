@@ -9,6 +9,7 @@ import { alignColumns } from '../src/cli/table';
 import { benchEngine, formatEngineResult, si } from './engine';
 import { benchExpressions, type ExpressionBenchResult } from './expressions';
 import { benchRouting, formatRoutingResult } from './routing';
+import { benchEventStore, formatEventStoreResult } from './eventstore';
 
 /** A registered suite: `run` does the measuring and returns the text to print. */
 export interface BenchSuite {
@@ -34,6 +35,11 @@ const SUITES: BenchSuite[] = [
     name: 'routing',
     description: 'content-based router (3 rules) and message filter cost per message in the engine, vs producer → sink',
     run: async () => formatRoutingResult(await benchRouting()),
+  },
+  {
+    name: 'eventstore',
+    description: 'event store: in-memory appends/s, aggregate loads with vs without snapshots, persisted appends/s and read-back in headless Chromium',
+    run: async () => formatEventStoreResult(await benchEventStore()),
   },
 ];
 // ---- end of registration list ----
