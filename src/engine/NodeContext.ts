@@ -26,6 +26,10 @@ export class NodeContextImpl implements NodeContext<Record<string, unknown>> {
     return this.sim.now;
   }
 
+  runSeed(): number {
+    return this.sim.settings.seed;
+  }
+
   createMessage(init: MessageInit, fromProducer: boolean): Message {
     const sim = this.sim;
     const seq = sim.newSeq();

@@ -57,6 +57,8 @@ export interface LinkReport {
   queued: number;
   /** Most messages ever queued at once. */
   maxQueued: number;
+  /** Messages sent and not yet arrived at the far end (queued, on the wire or propagating). */
+  inTransit: number;
   /** Messages sent over the link. */
   messages: number;
   /** Bytes sent over the link. */
@@ -79,6 +81,8 @@ export class Link {
   private waitTotal = 0;
   /** End-of-serialization times of messages not yet fully on the wire, oldest first. */
   private readonly finishes = new Deque<number>();
+  /** Arrival times of messages not yet arrived, oldest first (arrivals are in order). */
+  private readonly arrivals = new Deque<number>();
   private maxQueued = 0;
   /** Messages sent. */
   messages = 0;
@@ -108,6 +112,7 @@ export class Link {
     let arrival = finish + this.latency(this.rng);
     if (arrival < this.lastArrival) arrival = this.lastArrival;
     this.lastArrival = arrival;
+    this.arrivals.push(arrival);
     return arrival;
   }
 
@@ -115,6 +120,12 @@ export class Link {
   queued(now: number): number {
     this.drain(now);
     return this.finishes.length;
+  }
+
+  /** Messages sent and not yet arrived at `now`. */
+  inTransit(now: number): number {
+    this.drain(now);
+    return this.arrivals.length;
   }
 
   /** Busy time / elapsed time at `now` (serialization scheduled after `now` is not counted). */
@@ -131,6 +142,7 @@ export class Link {
       utilization: this.utilization(now),
       queued: this.queued(now),
       maxQueued: this.maxQueued,
+      inTransit: this.inTransit(now),
       messages: this.messages,
       bytes: this.bytes,
       meanQueueDelay: this.messages ? this.waitTotal / this.messages : 0,
@@ -140,5 +152,7 @@ export class Link {
   private drain(now: number): void {
     const f = this.finishes;
     while (f.length && f.peek()! <= now) f.shift();
+    const a = this.arrivals;
+    while (a.length && a.peek()! <= now) a.shift();
   }
 }

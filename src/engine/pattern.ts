@@ -59,6 +59,8 @@ export interface NodeContext<C = Record<string, unknown>> {
   readonly rng: Rng;
   /** Virtual time now (ms). */
   now(): number;
+  /** The run's seed, for material derived per run (encryption keys); draw randomness from `rng` instead. */
+  runSeed(): number;
 
   /** A new message created here (counted as produced when `fromProducer`, else as derived). */
   createMessage(init: MessageInit, fromProducer: boolean): Message;

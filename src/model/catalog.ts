@@ -13,6 +13,8 @@ import { CONSTRUCTION_ENTRIES } from './kinds/construction';
 import { GATEWAY_ENTRIES } from './kinds/gateway';
 import { ROUTING_ENTRIES } from './kinds/routing';
 import { TRANSFORMATION_ENTRIES } from './kinds/transformation';
+import { PERFORMANCE_ENTRIES } from './kinds/performance';
+import { SECURITY_ENTRIES } from './kinds/security';
 import { EVENT_SOURCING_ENTRIES } from './kinds/eventSourcing';
 import { CQRS_ENTRIES } from './kinds/cqrs';
 import { SAGA_ENTRIES } from './kinds/sagas';
@@ -20,7 +22,7 @@ import { SAGA_ENTRIES } from './kinds/sagas';
 export * from './catalogTypes';
 import type { CatalogEntry, PortSpec } from './catalogTypes';
 
-const ALL: readonly CatalogEntry[] = [...ENDPOINT_ENTRIES, ...GATEWAY_ENTRIES, ...CHANNEL_ENTRIES, ...CONSTRUCTION_ENTRIES, ...ROUTING_ENTRIES, ...TRANSFORMATION_ENTRIES, ...RELIABILITY_ENTRIES, ...EVENT_SOURCING_ENTRIES, ...CQRS_ENTRIES, ...SAGA_ENTRIES];
+const ALL: readonly CatalogEntry[] = [...ENDPOINT_ENTRIES, ...GATEWAY_ENTRIES, ...CHANNEL_ENTRIES, ...CONSTRUCTION_ENTRIES, ...ROUTING_ENTRIES, ...TRANSFORMATION_ENTRIES, ...RELIABILITY_ENTRIES, ...EVENT_SOURCING_ENTRIES, ...CQRS_ENTRIES, ...SAGA_ENTRIES, ...PERFORMANCE_ENTRIES, ...SECURITY_ENTRIES];
 
 const BY_KIND = new Map<string, CatalogEntry>(ALL.map((e) => [e.kind, e]));
 
