@@ -16,7 +16,15 @@ const t0 = performance.now();
 self.onmessage = (e: MessageEvent<Start>) => {
   api.subscribe((f) => {
     const p = f.persistence?.[0];
-    self.postMessage({ t: performance.now() - t0, state: f.state, events: f.events, head: p?.head ?? 0, persisted: p?.persisted ?? 0, batches: p?.batches ?? 0, error: p?.error ?? null });
+    self.postMessage({
+      t: performance.now() - t0,
+      state: f.state,
+      events: f.events,
+      head: p?.head ?? 0,
+      persisted: p?.persisted ?? 0,
+      batches: p?.batches ?? 0,
+      error: p?.error ?? null,
+    });
   });
   const r = api.load(e.data.topology, { until: e.data.until });
   if (!r.ok) {

@@ -38,7 +38,10 @@ test('the order example’s streams and events are in the browser after a reload
   await expect(es.persisted).toContainText(`${head.toLocaleString('en')} events stored`);
 });
 
-test('a saga instance’s timeline shows its compensations in reverse order after a failure', async ({ studio, page }) => {
+test('a saga instance’s timeline shows its compensations in reverse order after a failure', async ({
+  studio,
+  page,
+}) => {
   await studio.goto('?example=travel-booking-saga&run=1&speed=10');
   const run = new RunPage(studio);
   const es = new EventSourcingPage(studio);
@@ -57,9 +60,15 @@ test('a saga instance’s timeline shows its compensations in reverse order afte
     if ((await page.getByTestId('saga-compensation').count()) === 0) continue;
     found = true;
     await expect(timeline).toHaveAttribute('data-state', 'compensated');
-    const stepsDone = await page.locator('[data-testid="saga-step"][data-outcome="completed"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')));
-    const timedOut = await page.locator('[data-testid="saga-step"][data-outcome="timed out"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')));
-    const comps = await page.getByTestId('saga-compensation').evaluateAll((els) => els.map((e) => [e.getAttribute('data-step'), e.getAttribute('data-outcome')]));
+    const stepsDone = await page
+      .locator('[data-testid="saga-step"][data-outcome="completed"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-step')));
+    const timedOut = await page
+      .locator('[data-testid="saga-step"][data-outcome="timed out"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-step')));
+    const comps = await page
+      .getByTestId('saga-compensation')
+      .evaluateAll((els) => els.map((e) => [e.getAttribute('data-step'), e.getAttribute('data-outcome')]));
     // each completed step is compensated once, last first (a step that timed out first: its work may have happened)
     expect(comps.map(([step]) => step)).toEqual([...timedOut, ...[...stepsDone].reverse()]);
     expect(comps.every(([, outcome]) => outcome === 'completed')).toBe(true);
@@ -70,7 +79,10 @@ test('a saga instance’s timeline shows its compensations in reverse order afte
   expect(found, 'a compensated saga with compensations').toBe(true);
 });
 
-test('a choreographed saga is rebuilt from its participants: a failed shipment refunds, then cancels', async ({ studio, page }) => {
+test('a choreographed saga is rebuilt from its participants: a failed shipment refunds, then cancels', async ({
+  studio,
+  page,
+}) => {
   await studio.goto('?example=order-choreography&run=1&speed=10');
   const run = new RunPage(studio);
   const es = new EventSourcingPage(studio);
@@ -82,12 +94,20 @@ test('a choreographed saga is rebuilt from its participants: a failed shipment r
   let found = false;
   for (let i = 0; i < Math.min(40, await instances.count()) && !found; i++) {
     await instances.nth(i).click();
-    await expect(page.getByTestId('saga-timeline')).toHaveAttribute('data-saga', (await instances.nth(i).getAttribute('data-saga'))!);
-    const comps = await page.getByTestId('saga-compensation').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')));
+    await expect(page.getByTestId('saga-timeline')).toHaveAttribute(
+      'data-saga',
+      (await instances.nth(i).getAttribute('data-saga'))!,
+    );
+    const comps = await page
+      .getByTestId('saga-compensation')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-step')));
     if (comps.length !== 2) continue;
     found = true;
     expect(comps).toEqual(['payment', 'order']);
-    await expect(page.locator('[data-testid="saga-step"][data-step="shipping"]')).toHaveAttribute('data-outcome', 'failed');
+    await expect(page.locator('[data-testid="saga-step"][data-step="shipping"]')).toHaveAttribute(
+      'data-outcome',
+      'failed',
+    );
   }
   expect(found, 'a saga whose shipment failed').toBe(true);
 });

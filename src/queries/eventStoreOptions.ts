@@ -30,10 +30,19 @@ export const storedKey = ['event-store', 'stored'] as const;
 
 /** Every stored event store. */
 export const storedStoresOptions = (stamp: string | number) =>
-  queryOptions<StoreRecord[]>({ queryKey: [...storedKey, 'stores', stamp], queryFn: () => storage.listStores() });
+  queryOptions<StoreRecord[]>({
+    queryKey: [...storedKey, 'stores', stamp],
+    queryFn: () => storage.listStores(),
+  });
 
 /** A page of a store's streams (by id). */
-export const streamsPageOptions = (store: string, offset: number, limit: number, prefix: string, stamp: string | number) =>
+export const streamsPageOptions = (
+  store: string,
+  offset: number,
+  limit: number,
+  prefix: string,
+  stamp: string | number,
+) =>
   queryOptions<StreamPage>({
     queryKey: [...storedKey, 'streams', store, offset, limit, prefix, stamp],
     queryFn: () => storage.listStreams(store, { offset, limit, prefix }),
@@ -41,7 +50,13 @@ export const streamsPageOptions = (store: string, offset: number, limit: number,
   });
 
 /** A page of a stream's events from a version. */
-export const streamEventsOptions = (store: string, streamId: string, fromVersion: number, limit: number, stamp: string | number) =>
+export const streamEventsOptions = (
+  store: string,
+  streamId: string,
+  fromVersion: number,
+  limit: number,
+  stamp: string | number,
+) =>
   queryOptions<StoredEvent[]>({
     queryKey: [...storedKey, 'events', store, streamId, fromVersion, limit, stamp],
     queryFn: () => storage.readStream(store, streamId, { fromVersion, limit }),
@@ -50,7 +65,10 @@ export const streamEventsOptions = (store: string, streamId: string, fromVersion
 
 /** The snapshots stored for a stream. */
 export const snapshotsOptions = (store: string, streamId: string, stamp: string | number) =>
-  queryOptions<SnapshotRecord[]>({ queryKey: [...storedKey, 'snapshots', store, streamId, stamp], queryFn: () => storage.snapshots(store, streamId) });
+  queryOptions<SnapshotRecord[]>({
+    queryKey: [...storedKey, 'snapshots', store, streamId, stamp],
+    queryFn: () => storage.snapshots(store, streamId),
+  });
 
 /** Clears a stored event store (a mutation: invalidate `storedKey` afterwards). */
 export function clearStoredStore(store: string): Promise<void> {
@@ -58,7 +76,8 @@ export function clearStoredStore(store: string): Promise<void> {
 }
 
 /** Where the next run's event stores start. */
-export const startModeOptions = () => queryOptions<StartMode>({ queryKey: ['event-store', 'start-mode'], queryFn: getStartMode });
+export const startModeOptions = () =>
+  queryOptions<StartMode>({ queryKey: ['event-store', 'start-mode'], queryFn: getStartMode });
 
 /** An aggregate's state as of a version, from the run's in-memory store. */
 export interface StateAt {
@@ -75,16 +94,28 @@ export interface StateAt {
 export const stateAtOptions = (runId: number, nodeId: string, streamId: string, version: number) =>
   queryOptions<StateAt>({
     queryKey: ['worker', 'state-at', runId, nodeId, streamId, version],
-    queryFn: async () => (await api()).storeQuery(nodeId, 'stateAt', { streamId, version }) as Promise<StateAt>,
+    queryFn: async () =>
+      (await api()).storeQuery(nodeId, 'stateAt', { streamId, version }) as Promise<StateAt>,
     staleTime: Infinity,
     placeholderData: (prev) => prev,
   });
 
 /** A stream's events as the run reads them (upcast, with `upcastFrom`), including those not yet persisted. */
-export const liveEventsOptions = (runId: number, nodeId: string, streamId: string, fromVersion: number, limit: number, stamp: number) =>
+export const liveEventsOptions = (
+  runId: number,
+  nodeId: string,
+  streamId: string,
+  fromVersion: number,
+  limit: number,
+  stamp: number,
+) =>
   queryOptions<{ version: number; events: ReadEvent[] }>({
     queryKey: ['worker', 'events', runId, nodeId, streamId, fromVersion, limit, stamp],
-    queryFn: async () => (await api()).storeQuery(nodeId, 'read', { streamId, fromVersion, limit }) as Promise<{ version: number; events: ReadEvent[] }>,
+    queryFn: async () =>
+      (await api()).storeQuery(nodeId, 'read', { streamId, fromVersion, limit }) as Promise<{
+        version: number;
+        events: ReadEvent[];
+      }>,
     placeholderData: (prev) => prev,
   });
 
@@ -99,16 +130,30 @@ export interface RowsPage {
 }
 
 /** A page of a query handler's read model, refreshed while the run is running. */
-export const readModelOptions = (runId: number, nodeId: string, running: boolean, offset: number, limit: number, sortBy: string | null, desc: boolean) =>
+export const readModelOptions = (
+  runId: number,
+  nodeId: string,
+  running: boolean,
+  offset: number,
+  limit: number,
+  sortBy: string | null,
+  desc: boolean,
+) =>
   queryOptions<RowsPage>({
     queryKey: ['worker', 'read-model', runId, nodeId, offset, limit, sortBy, desc],
-    queryFn: async () => (await api()).storeQuery(nodeId, 'rows', { offset, limit, sortBy, desc }) as Promise<RowsPage>,
+    queryFn: async () =>
+      (await api()).storeQuery(nodeId, 'rows', { offset, limit, sortBy, desc }) as Promise<RowsPage>,
     refetchInterval: running ? 500 : false,
     placeholderData: (prev) => prev,
   });
 
 /** Saga instances (newest first) and counts by state, refreshed while the run is running. */
-export const sagaInstancesOptions = (runId: number, running: boolean, state: SagaState | null, stamp: number) =>
+export const sagaInstancesOptions = (
+  runId: number,
+  running: boolean,
+  state: SagaState | null,
+  stamp: number,
+) =>
   queryOptions<{ counts: Record<SagaState, number>; items: SagaSummary[] }>({
     queryKey: ['worker', 'sagas', runId, state, stamp],
     queryFn: async () => (await api()).sagaInstances(200, state),

@@ -2,7 +2,13 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SnapshotRecord, StoredEvent } from '../model/kinds/eventSourcing';
 import { closeDb, DB_VERSION, getDb, openStudioDb, setDatabaseName } from './db';
-import { CHUNK_EVENTS, exportEvents, MemoryEventStorage, type EventStorage, type PersistBatch } from './eventStore';
+import {
+  CHUNK_EVENTS,
+  exportEvents,
+  MemoryEventStorage,
+  type EventStorage,
+  type PersistBatch,
+} from './eventStore';
 import { IdbEventStorage } from './eventStoreIdb';
 import { getStartMode, setStartMode } from './eventStoreMeta';
 import { listRuns, MAX_RUNS, saveRun, type RunRecord } from './runs';
@@ -16,19 +22,39 @@ afterEach(async () => {
 });
 
 /** Events at positions from+1 … from+count over `streams` streams, versions counted per stream. */
-function events(from: number, count: number, streams = 3, versions = new Map<string, number>()): StoredEvent[] {
+function events(
+  from: number,
+  count: number,
+  streams = 3,
+  versions = new Map<string, number>(),
+): StoredEvent[] {
   const out: StoredEvent[] = [];
   for (let k = 0; k < count; k++) {
     const position = from + k + 1;
     const streamId = `s-${position % streams}`;
     const version = (versions.get(streamId) ?? 0) + 1;
     versions.set(streamId, version);
-    out.push({ eventId: `e${position}`, streamId, version, position, type: 'Deposited', schemaVersion: 1, payload: { amount: position }, time: position * 10, correlationId: 'c', causationId: null });
+    out.push({
+      eventId: `e${position}`,
+      streamId,
+      version,
+      position,
+      type: 'Deposited',
+      schemaVersion: 1,
+      payload: { amount: position },
+      time: position * 10,
+      correlationId: 'c',
+      causationId: null,
+    });
   }
   return out;
 }
 
-const batch = (evs: StoredEvent[], snapshots: SnapshotRecord[] = [], dropped: PersistBatch['droppedSnapshots'] = []): PersistBatch => ({
+const batch = (
+  evs: StoredEvent[],
+  snapshots: SnapshotRecord[] = [],
+  dropped: PersistBatch['droppedSnapshots'] = [],
+): PersistBatch => ({
   events: evs,
   snapshots,
   droppedSnapshots: dropped,
@@ -37,7 +63,14 @@ const batch = (evs: StoredEvent[], snapshots: SnapshotRecord[] = [], dropped: Pe
   nodeId: 'store',
 });
 
-const snap = (streamId: string, version: number): SnapshotRecord => ({ streamId, version, position: version, schemaVersion: 1, state: { v: version }, time: 0 });
+const snap = (streamId: string, version: number): SnapshotRecord => ({
+  streamId,
+  version,
+  position: version,
+  schemaVersion: 1,
+  state: { v: version },
+  time: 0,
+});
 
 describe.each([
   ['IndexedDB', () => new IdbEventStorage()],
@@ -54,10 +87,18 @@ describe.each([
     }
     head = await storage.append('Orders/store', batch(events(head, CHUNK_EVENTS * 2 + 10, 3, versions)));
     expect(head).toBe(35 + CHUNK_EVENTS * 2 + 10);
-    expect(await storage.info('Orders/store')).toMatchObject({ head, streams: 3, epoch: 3, topology: 'Orders', nodeId: 'store' });
+    expect(await storage.info('Orders/store')).toMatchObject({
+      head,
+      streams: 3,
+      epoch: 3,
+      topology: 'Orders',
+      nodeId: 'store',
+    });
     const streams = await storage.listStreams('Orders/store', { offset: 1, limit: 1 });
     expect(streams.total).toBe(3);
-    expect(streams.items).toEqual([expect.objectContaining({ streamId: 's-1', version: versions.get('s-1') })]);
+    expect(streams.items).toEqual([
+      expect.objectContaining({ streamId: 's-1', version: versions.get('s-1') }),
+    ]);
 
     // a page of a stream across chunk boundaries
     const page = await storage.readStream('Orders/store', 's-2', { fromVersion: 500, limit: 800 });
@@ -107,7 +148,8 @@ describe('IndexedDB atomicity and failures', () => {
     const proto = IDBObjectStore.prototype;
     const put = proto.put;
     proto.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
-      if (this.name === storeName) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      if (this.name === storeName)
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       return put.apply(this, args);
     };
     return () => {
@@ -120,18 +162,40 @@ describe('IndexedDB atomicity and failures', () => {
     await storage.append('k', batch(events(0, 10)));
     const restore = failPuts('esStreams'); // chunks are written first, then the stream records fail
     try {
-      await expect(storage.append('k', batch(events(10, 3000)))).rejects.toMatchObject({ name: 'QuotaExceededError' });
+      await expect(storage.append('k', batch(events(10, 3000)))).rejects.toMatchObject({
+        name: 'QuotaExceededError',
+      });
     } finally {
       restore();
     }
     expect((await storage.info('k'))?.head).toBe(10);
-    expect((await storage.readAll('k')).map((e) => e.position)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+    expect((await storage.readAll('k')).map((e) => e.position)).toEqual(
+      Array.from({ length: 10 }, (_, i) => i + 1),
+    );
     const db = await getDb();
     expect(await db.count('esChunks')).toBe(1);
     expect((await storage.readStream('k', 's-1', { limit: 1000 })).length).toBe(4);
     // the next write starts from what is really stored
-    expect(await storage.append('k', batch(events(10, 5, 3, new Map([['s-0', 3], ['s-1', 4], ['s-2', 3]]))))).toBe(15);
-    expect((await storage.readStream('k', 's-1', { limit: 1000 })).map((e) => e.version)).toEqual([1, 2, 3, 4, 5]);
+    expect(
+      await storage.append(
+        'k',
+        batch(
+          events(
+            10,
+            5,
+            3,
+            new Map([
+              ['s-0', 3],
+              ['s-1', 4],
+              ['s-2', 3],
+            ]),
+          ),
+        ),
+      ),
+    ).toBe(15);
+    expect((await storage.readStream('k', 's-1', { limit: 1000 })).map((e) => e.version)).toEqual([
+      1, 2, 3, 4, 5,
+    ]);
   });
 
   it('a first batch that fails leaves no store at all', async () => {
@@ -153,13 +217,27 @@ describe('schema upgrades', () => {
     const name = `upgrade-${n}`;
     const v1 = await openStudioDb(name, 1);
     expect([...v1.objectStoreNames].sort()).toEqual(['meta', 'topologies']);
-    await v1.put('topologies', { id: 't1', name: 'Orders', topology: { format: 'messaging-studio/topology', version: 1, name: 'Orders', nodes: [], edges: [] }, createdAt: 1, updatedAt: 2 });
+    await v1.put('topologies', {
+      id: 't1',
+      name: 'Orders',
+      topology: { format: 'messaging-studio/topology', version: 1, name: 'Orders', nodes: [], edges: [] },
+      createdAt: 1,
+      updatedAt: 2,
+    });
     await v1.put('meta', 't1', 'lastOpenId');
     v1.close();
     await setDatabaseName(name);
     const db = await getDb();
     expect(db.version).toBe(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['esChunks', 'esSnapshots', 'esStores', 'esStreams', 'meta', 'runs', 'topologies']);
+    expect([...db.objectStoreNames].sort()).toEqual([
+      'esChunks',
+      'esSnapshots',
+      'esStores',
+      'esStreams',
+      'meta',
+      'runs',
+      'topologies',
+    ]);
     expect((await db.get('topologies', 't1'))?.name).toBe('Orders');
     expect(await db.get('meta', 'lastOpenId')).toBe('t1');
     expect(await new IdbEventStorage().append('Orders/store', batch(events(0, 3)))).toBe(3);
@@ -198,10 +276,25 @@ describe('start mode, export and runs', () => {
   });
 
   it('lists runs newest first and keeps the newest MAX_RUNS', async () => {
-    const run = (i: number): RunRecord => ({ id: `r${i}`, topology: 'Orders', startedAt: i, seed: 1, until: 1000, start: 'stored', status: 'finished', stores: [] });
+    const run = (i: number): RunRecord => ({
+      id: `r${i}`,
+      topology: 'Orders',
+      startedAt: i,
+      seed: 1,
+      until: 1000,
+      start: 'stored',
+      status: 'finished',
+      stores: [],
+    });
     for (let i = 1; i <= MAX_RUNS + 3; i++) await saveRun(run(i));
     const runs = await listRuns(5);
-    expect(runs.map((r) => r.id)).toEqual([`r${MAX_RUNS + 3}`, `r${MAX_RUNS + 2}`, `r${MAX_RUNS + 1}`, `r${MAX_RUNS}`, `r${MAX_RUNS - 1}`]);
+    expect(runs.map((r) => r.id)).toEqual([
+      `r${MAX_RUNS + 3}`,
+      `r${MAX_RUNS + 2}`,
+      `r${MAX_RUNS + 1}`,
+      `r${MAX_RUNS}`,
+      `r${MAX_RUNS - 1}`,
+    ]);
     expect(await (await getDb()).count('runs')).toBe(MAX_RUNS);
     expect(await (await getDb()).get('runs', 'r3')).toBeUndefined();
     expect(await (await getDb()).get('runs', 'r4')).toBeDefined();

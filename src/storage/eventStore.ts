@@ -15,6 +15,7 @@
 import type { SnapshotRecord, StoredEvent } from '../model/kinds/eventSourcing';
 import type { StartMode } from './eventStoreMeta';
 
+/** How a run's event stores start (re-exported from eventStoreMeta.ts). */
 export type { StartMode };
 
 /** Events per chunk record. */
@@ -107,9 +108,16 @@ export interface EventStorage {
   /** Everything stored, for seeding a run. */
   loadAll(store: string): Promise<StoredState>;
   /** Streams in id order, optionally with a prefix. */
-  listStreams(store: string, options?: { offset?: number; limit?: number; prefix?: string }): Promise<StreamPage>;
+  listStreams(
+    store: string,
+    options?: { offset?: number; limit?: number; prefix?: string },
+  ): Promise<StreamPage>;
   /** Events of a stream from a version. */
-  readStream(store: string, streamId: string, options?: { fromVersion?: number; limit?: number }): Promise<StoredEvent[]>;
+  readStream(
+    store: string,
+    streamId: string,
+    options?: { fromVersion?: number; limit?: number },
+  ): Promise<StoredEvent[]>;
   /** Events after a global position. */
   readAll(store: string, options?: { after?: number; limit?: number }): Promise<StoredEvent[]>;
   /** Snapshots of a stream, oldest first. */
@@ -121,7 +129,10 @@ export interface EventStorage {
 /** Checks that a batch continues the stored head; throws otherwise (nothing is written). */
 export function checkContinues(head: number, events: readonly StoredEvent[]): void {
   events.forEach((e, i) => {
-    if (e.position !== head + i + 1) throw new Error(`batch does not continue the stored head ${head}: position ${e.position} at index ${i}`);
+    if (e.position !== head + i + 1)
+      throw new Error(
+        `batch does not continue the stored head ${head}: position ${e.position} at index ${i}`,
+      );
   });
 }
 
@@ -135,7 +146,10 @@ export function exportEvents(events: readonly StoredEvent[], format: 'json' | 'n
 
 /** Keeps an event store in memory (Node, tests): the same contract as IndexedDB, without durability. */
 export class MemoryEventStorage implements EventStorage {
-  private readonly stores = new Map<string, { record: StoreRecord; events: StoredEvent[]; snapshots: Map<string, SnapshotRecord[]> }>();
+  private readonly stores = new Map<
+    string,
+    { record: StoreRecord; events: StoredEvent[]; snapshots: Map<string, SnapshotRecord[]> }
+  >();
   /** Called before a batch is written; throw to make the write fail (tests of the failure path). */
   beforeWrite: ((store: string, batch: PersistBatch) => void) | null = null;
 
@@ -145,7 +159,20 @@ export class MemoryEventStorage implements EventStorage {
       let s = this.stores.get(store);
       checkContinues(s?.record.head ?? 0, batch.events);
       if (!s) {
-        s = { record: { store, topology: batch.topology, nodeId: batch.nodeId, head: 0, streams: 0, snapshots: 0, epoch: batch.epoch, updatedAt: 0 }, events: [], snapshots: new Map() };
+        s = {
+          record: {
+            store,
+            topology: batch.topology,
+            nodeId: batch.nodeId,
+            head: 0,
+            streams: 0,
+            snapshots: 0,
+            epoch: batch.epoch,
+            updatedAt: 0,
+          },
+          events: [],
+          snapshots: new Map(),
+        };
         this.stores.set(store, s);
       }
       s.events.push(...batch.events);
@@ -156,10 +183,21 @@ export class MemoryEventStorage implements EventStorage {
       }
       for (const d of batch.droppedSnapshots) {
         const list = s.snapshots.get(d.streamId);
-        if (list) s.snapshots.set(d.streamId, list.filter((x) => x.version !== d.version));
+        if (list)
+          s.snapshots.set(
+            d.streamId,
+            list.filter((x) => x.version !== d.version),
+          );
       }
       const streams = new Set(s.events.map((e) => e.streamId));
-      s.record = { ...s.record, head: s.events.length, streams: streams.size, snapshots: [...s.snapshots.values()].reduce((a, l) => a + l.length, 0), epoch: batch.epoch, updatedAt: Date.now() };
+      s.record = {
+        ...s.record,
+        head: s.events.length,
+        streams: streams.size,
+        snapshots: [...s.snapshots.values()].reduce((a, l) => a + l.length, 0),
+        epoch: batch.epoch,
+        updatedAt: Date.now(),
+      };
       return Promise.resolve(s.record.head);
     } catch (e) {
       return Promise.reject(e instanceof Error ? e : new Error(String(e)));
@@ -176,10 +214,17 @@ export class MemoryEventStorage implements EventStorage {
 
   loadAll(store: string): Promise<StoredState> {
     const s = this.stores.get(store);
-    return Promise.resolve({ events: [...(s?.events ?? [])], snapshots: [...(s?.snapshots.values() ?? [])].flat(), epoch: s?.record.epoch ?? 0 });
+    return Promise.resolve({
+      events: [...(s?.events ?? [])],
+      snapshots: [...(s?.snapshots.values() ?? [])].flat(),
+      epoch: s?.record.epoch ?? 0,
+    });
   }
 
-  listStreams(store: string, options: { offset?: number; limit?: number; prefix?: string } = {}): Promise<StreamPage> {
+  listStreams(
+    store: string,
+    options: { offset?: number; limit?: number; prefix?: string } = {},
+  ): Promise<StreamPage> {
     const s = this.stores.get(store);
     const by = new Map<string, StreamPage['items'][number]>();
     for (const e of s?.events ?? []) {
@@ -189,22 +234,40 @@ export class MemoryEventStorage implements EventStorage {
         r.version = e.version;
         r.last = e.position;
         r.lastTime = e.time;
-      } else by.set(e.streamId, { store, streamId: e.streamId, version: e.version, first: e.position, last: e.position, lastTime: e.time });
+      } else
+        by.set(e.streamId, {
+          store,
+          streamId: e.streamId,
+          version: e.version,
+          first: e.position,
+          last: e.position,
+          lastTime: e.time,
+        });
     }
-    const all = [...by.values()].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
+    const all = [...by.values()].sort((a, b) =>
+      a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0,
+    );
     const offset = options.offset ?? 0;
     return Promise.resolve({ total: all.length, items: all.slice(offset, offset + (options.limit ?? 100)) });
   }
 
-  readStream(store: string, streamId: string, options: { fromVersion?: number; limit?: number } = {}): Promise<StoredEvent[]> {
+  readStream(
+    store: string,
+    streamId: string,
+    options: { fromVersion?: number; limit?: number } = {},
+  ): Promise<StoredEvent[]> {
     const from = options.fromVersion ?? 1;
-    const events = (this.stores.get(store)?.events ?? []).filter((e) => e.streamId === streamId && e.version >= from);
+    const events = (this.stores.get(store)?.events ?? []).filter(
+      (e) => e.streamId === streamId && e.version >= from,
+    );
     return Promise.resolve(events.slice(0, options.limit ?? 100));
   }
 
   readAll(store: string, options: { after?: number; limit?: number } = {}): Promise<StoredEvent[]> {
     const after = options.after ?? 0;
-    return Promise.resolve((this.stores.get(store)?.events ?? []).slice(after, after + (options.limit ?? Infinity)));
+    return Promise.resolve(
+      (this.stores.get(store)?.events ?? []).slice(after, after + (options.limit ?? Infinity)),
+    );
   }
 
   snapshots(store: string, streamId: string): Promise<SnapshotRecord[]> {

@@ -34,6 +34,7 @@ interface Cache {
 
 const all = (store: string) => IDBKeyRange.bound([store], [store, []]);
 
+/** Event stores in IndexedDB (see the module comment). */
 export class IdbEventStorage implements EventStorage {
   private readonly caches = new Map<string, Cache>();
 
@@ -61,7 +62,9 @@ export class IdbEventStorage implements EventStorage {
 
       // stream records of the streams this batch touches
       if (!cache.complete) {
-        const missing = [...new Set(batch.events.map((e) => e.streamId))].filter((id) => !cache.streams.has(id));
+        const missing = [...new Set(batch.events.map((e) => e.streamId))].filter(
+          (id) => !cache.streams.has(id),
+        );
         const found = await Promise.all(missing.map((id) => streams.get([store, id])));
         found.forEach((r) => r && cache.streams.set(r.streamId, r));
       }
@@ -74,12 +77,23 @@ export class IdbEventStorage implements EventStorage {
       if (last !== null && last.count < CHUNK_EVENTS && events.length > 0) {
         const take = Math.min(CHUNK_EVENTS - last.count, events.length);
         const more = JSON.stringify(events.slice(0, take));
-        newChunks.push({ ...last, last: events[take - 1].position, count: last.count + take, data: last.count ? `${last.data.slice(0, -1)},${more.slice(1)}` : more });
+        newChunks.push({
+          ...last,
+          last: events[take - 1].position,
+          count: last.count + take,
+          data: last.count ? `${last.data.slice(0, -1)},${more.slice(1)}` : more,
+        });
         i = take;
       }
       for (; i < events.length; i += CHUNK_EVENTS) {
         const part = events.slice(i, i + CHUNK_EVENTS);
-        newChunks.push({ store, first: part[0].position, last: part[part.length - 1].position, count: part.length, data: JSON.stringify(part) });
+        newChunks.push({
+          store,
+          first: part[0].position,
+          last: part[part.length - 1].position,
+          count: part.length,
+          data: JSON.stringify(part),
+        });
       }
       let c = 0;
       for (const e of events) {
@@ -87,7 +101,16 @@ export class IdbEventStorage implements EventStorage {
         const chunkFirst = newChunks[c].first;
         let s = cache.streams.get(e.streamId);
         if (s === undefined) {
-          s = { store, streamId: e.streamId, version: 0, first: e.position, last: e.position, lastTime: e.time, chunks: [], chunkVersions: [] };
+          s = {
+            store,
+            streamId: e.streamId,
+            version: 0,
+            first: e.position,
+            last: e.position,
+            lastTime: e.time,
+            chunks: [],
+            chunkVersions: [],
+          };
           cache.streams.set(e.streamId, s);
         }
         if (s.chunks[s.chunks.length - 1] !== chunkFirst) {
@@ -105,9 +128,22 @@ export class IdbEventStorage implements EventStorage {
       for (const d of batch.droppedSnapshots) write(snaps.delete([store, d.streamId, d.version]));
       await Promise.all(writes);
       const newHead = head + events.length;
-      const streamCount = rec && !touched.size ? rec.streams : await streams.count(IDBKeyRange.bound([store], [store, []]));
-      const snapshotCount = batch.snapshots.length || batch.droppedSnapshots.length || !rec ? await snaps.count(all(store)) : rec.snapshots;
-      const record: StoreRecord = { store, topology: batch.topology, nodeId: batch.nodeId, head: newHead, streams: streamCount, snapshots: snapshotCount, epoch: batch.epoch, updatedAt: Date.now() };
+      const streamCount =
+        rec && !touched.size ? rec.streams : await streams.count(IDBKeyRange.bound([store], [store, []]));
+      const snapshotCount =
+        batch.snapshots.length || batch.droppedSnapshots.length || !rec
+          ? await snaps.count(all(store))
+          : rec.snapshots;
+      const record: StoreRecord = {
+        store,
+        topology: batch.topology,
+        nodeId: batch.nodeId,
+        head: newHead,
+        streams: streamCount,
+        snapshots: snapshotCount,
+        epoch: batch.epoch,
+        updatedAt: Date.now(),
+      };
       await stores.put(record);
       await tx.done;
       cache.head = newHead;
@@ -146,15 +182,26 @@ export class IdbEventStorage implements EventStorage {
     const events: StoredEvent[] = [];
     for (const ch of chunks) for (const e of JSON.parse(ch.data) as StoredEvent[]) events.push(e);
     const head = rec?.head ?? 0;
-    if (events.length !== head) throw new Error(`store ${store}: ${events.length} events stored for head ${head}`);
+    if (events.length !== head)
+      throw new Error(`store ${store}: ${events.length} events stored for head ${head}`);
     // what was just read is what the next append continues: keep it
-    this.caches.set(store, { head, complete: true, streams: new Map(streamRecords.map((r) => [r.streamId, r])), lastChunk: chunks.length ? chunks[chunks.length - 1] : null });
+    this.caches.set(store, {
+      head,
+      complete: true,
+      streams: new Map(streamRecords.map((r) => [r.streamId, r])),
+      lastChunk: chunks.length ? chunks[chunks.length - 1] : null,
+    });
     return { events, snapshots: snapshots.map(({ store: _s, ...snap }) => snap), epoch: rec?.epoch ?? 0 };
   }
 
-  async listStreams(store: string, options: { offset?: number; limit?: number; prefix?: string } = {}): Promise<StreamPage> {
+  async listStreams(
+    store: string,
+    options: { offset?: number; limit?: number; prefix?: string } = {},
+  ): Promise<StreamPage> {
     const db = await getDb();
-    const range = options.prefix ? IDBKeyRange.bound([store, options.prefix], [store, options.prefix + '\uffff']) : all(store);
+    const range = options.prefix
+      ? IDBKeyRange.bound([store, options.prefix], [store, options.prefix + '\uffff'])
+      : all(store);
     const tx = db.transaction('esStreams', 'readonly');
     const total = await tx.store.count(range);
     const items: StreamPage['items'] = [];
@@ -170,7 +217,11 @@ export class IdbEventStorage implements EventStorage {
     return { total, items };
   }
 
-  async readStream(store: string, streamId: string, options: { fromVersion?: number; limit?: number } = {}): Promise<StoredEvent[]> {
+  async readStream(
+    store: string,
+    streamId: string,
+    options: { fromVersion?: number; limit?: number } = {},
+  ): Promise<StoredEvent[]> {
     const from = options.fromVersion ?? 1;
     const limit = options.limit ?? 100;
     const db = await getDb();
@@ -204,7 +255,8 @@ export class IdbEventStorage implements EventStorage {
     const out: StoredEvent[] = [];
     let cursor = await tx.store.openCursor(IDBKeyRange.bound([store, from], [store, Infinity]));
     while (cursor && out.length < limit) {
-      for (const e of JSON.parse(cursor.value.data) as StoredEvent[]) if (e.position > after && out.length < limit) out.push(e);
+      for (const e of JSON.parse(cursor.value.data) as StoredEvent[])
+        if (e.position > after && out.length < limit) out.push(e);
       cursor = await cursor.continue();
     }
     await tx.done;
@@ -212,7 +264,9 @@ export class IdbEventStorage implements EventStorage {
   }
 
   async snapshots(store: string, streamId: string): Promise<SnapshotRecord[]> {
-    const rows = await (await getDb()).getAll('esSnapshots', IDBKeyRange.bound([store, streamId], [store, streamId, []]));
+    const rows = await (
+      await getDb()
+    ).getAll('esSnapshots', IDBKeyRange.bound([store, streamId], [store, streamId, []]));
     return rows.map(({ store: _s, ...snap }) => snap);
   }
 

@@ -13,7 +13,13 @@ import type { Frame } from './frames';
 const topology = (rate = 500) =>
   buildTopology(
     {
-      cmds: ['producer', { rate, message: { type: 'Deposit', payload: { account: '{{randInt 1 50}}', amount: '{{randInt 1 9}}' } } }],
+      cmds: [
+        'producer',
+        {
+          rate,
+          message: { type: 'Deposit', payload: { account: '{{randInt 1 50}}', amount: '{{randInt 1 9}}' } },
+        },
+      ],
       h: ['command-handler', { ...BANK_HANDLER, concurrency: 8, decideTime: { dist: 'constant', value: 1 } }],
       store: ['event-store', { snapshots: { every: 10, keepLast: 2 } }],
     },
@@ -44,7 +50,10 @@ class SlowStorage extends MemoryEventStorage {
 }
 
 async function start(storage: MemoryEventStorage, mode: StartMode = 'stored', clock = { t: 0 }) {
-  const p = new EventPersistence({ storage, startMode: () => Promise.resolve(mode), clock: () => clock.t }, { flushMs: 50, maxBatch: 5000 });
+  const p = new EventPersistence(
+    { storage, startMode: () => Promise.resolve(mode), clock: () => clock.t },
+    { flushMs: 50, maxBatch: 5000 },
+  );
   const sim = new Simulation(topology());
   p.attach(sim);
   expect(p.preparing).toBe(true);
@@ -65,14 +74,26 @@ describe('write-behind persistence', () => {
     await p.flush();
     const head = model(sim).head;
     expect(head).toBeGreaterThan(4000);
-    expect(p.status()![0]).toMatchObject({ nodeId: 'store', store: 'Bank/store', state: 'ok', head, persisted: head, unpersisted: 0, error: null });
+    expect(p.status()![0]).toMatchObject({
+      nodeId: 'store',
+      store: 'Bank/store',
+      state: 'ok',
+      head,
+      persisted: head,
+      unpersisted: 0,
+      error: null,
+    });
     expect(storage.batches.length).toBeLessThan(60);
     expect(Math.max(...storage.batches)).toBeGreaterThan(50);
     const stored = await storage.loadAll('Bank/store');
     expect(stored.events).toEqual(model(sim).readAll(0));
     // the snapshots kept in memory are the snapshots stored
     const streamId = stored.events[0].streamId;
-    expect((await storage.snapshots('Bank/store', streamId)).map((s) => s.version)).toEqual(model(sim).snapshotsOf(streamId).map((s) => s.version));
+    expect((await storage.snapshots('Bank/store', streamId)).map((s) => s.version)).toEqual(
+      model(sim)
+        .snapshotsOf(streamId)
+        .map((s) => s.version),
+    );
   });
 
   it('never makes the engine wait: appends pile up behind a slow write and go in the next batch', async () => {
@@ -184,7 +205,9 @@ describe('write-behind persistence', () => {
   });
 
   it('names write errors', () => {
-    expect(describeWriteError(new DOMException('x', 'QuotaExceededError'))).toBe('Storage is full (QuotaExceededError)');
+    expect(describeWriteError(new DOMException('x', 'QuotaExceededError'))).toBe(
+      'Storage is full (QuotaExceededError)',
+    );
     expect(describeWriteError(new DOMException('gone', 'InvalidStateError'))).toBe('InvalidStateError: gone');
     expect(describeWriteError(new Error('disk on fire'))).toBe('disk on fire');
   });
@@ -195,7 +218,11 @@ describe('the worker API with event stores', () => {
     const storage = new MemoryEventStorage();
     const env = fakeEnv();
     const frames: Frame[] = [];
-    const api = createSimulationApi(env.deps, {}, new EventPersistence({ storage, startMode: () => Promise.resolve('stored') }));
+    const api = createSimulationApi(
+      env.deps,
+      {},
+      new EventPersistence({ storage, startMode: () => Promise.resolve('stored') }),
+    );
     api.subscribe((f) => void frames.push(f));
     expect(api.load(topology(), { until: 3000 }).ok).toBe(true);
     api.setSpeed('max');
@@ -212,9 +239,15 @@ describe('the worker API with event stores', () => {
     expect(status![0].head).toBeGreaterThan(1000);
     await settle();
     expect(frames.at(-1)!.persistence![0]).toMatchObject({ nodeId: 'store', persisted: status![0].head });
-    const streams = api.storeQuery('store', 'streams', { limit: 5 }) as { total: number; items: { streamId: string }[] };
+    const streams = api.storeQuery('store', 'streams', { limit: 5 }) as {
+      total: number;
+      items: { streamId: string }[];
+    };
     expect(streams.total).toBe(50);
-    const at = api.storeQuery('store', 'stateAt', { streamId: streams.items[0].streamId, version: 3 }) as { state: { balance: number }; version: number };
+    const at = api.storeQuery('store', 'stateAt', { streamId: streams.items[0].streamId, version: 3 }) as {
+      state: { balance: number };
+      version: number;
+    };
     expect(at.version).toBe(3);
     expect(() => api.storeQuery('store', 'seed', {})).toThrow(/not a studio action/);
     expect(() => api.storeQuery('h', 'rows', {})).toThrow(/not a studio action/);

@@ -20,7 +20,7 @@
  */
 import type { SnapshotRecord, StoredEvent } from '../model/kinds/eventSourcing';
 import type { Drained } from '../engine/eventsourcing/EventStoreModel';
-import { sagaInstances, sagaTimeline, type SagaSummary, type SagaTimeline } from '../engine/eventsourcing/sagaTimeline';
+import type { SagaSummary, SagaTimeline } from '../engine/eventsourcing/sagaTimeline';
 import type { SagaLogEntry, SagaState } from '../engine/eventsourcing/sagaLog';
 import type { Simulation } from '../engine/Simulation';
 import { exportEvents, storeKey, type EventStorage, type StartMode } from '../storage/eventStore';
@@ -28,6 +28,7 @@ import { createEventStorage } from '../storage/eventStoreIdb';
 import { getStartMode } from '../storage/eventStoreMeta';
 import { saveRun, type RunRecord } from '../storage/runs';
 
+/** Saga types the studio's panels need, re-exported so the UI never imports the engine. */
 export type { SagaLogEntry, SagaState, SagaSummary, SagaTimeline };
 
 /** Where one event store of the run stands, as frames carry it. */
@@ -102,6 +103,7 @@ export function describeWriteError(err: unknown): string {
   return name && name !== 'Error' ? `${name}: ${message}` : message;
 }
 
+/** The write-behind of one worker (see the module comment). */
 export class EventPersistence {
   /** Called when a status changes outside the engine loop (a write finished or failed, seeding ended). */
   onChange: () => void = () => {};
@@ -154,7 +156,19 @@ export class EventPersistence {
           lastFlush: -Infinity,
           inFlight: null,
           due: false,
-          status: { nodeId: n.id, store: key, state: 'preparing', mode: 'stored', head: 0, persisted: 0, unpersisted: 0, seeded: 0, batches: 0, flushing: false, error: null },
+          status: {
+            nodeId: n.id,
+            store: key,
+            state: 'preparing',
+            mode: 'stored',
+            head: 0,
+            persisted: 0,
+            unpersisted: 0,
+            seeded: 0,
+            batches: 0,
+            flushing: false,
+            error: null,
+          },
         };
       });
     if (!this.stores.length) {
@@ -194,7 +208,11 @@ export class EventPersistence {
   async flush(): Promise<void> {
     this.pump();
     for (;;) {
-      const busy = this.stores.filter((s) => s.inFlight !== null || (s.status.state === 'ok' && (s.pending.length > 0 || s.snapshots.length > 0)));
+      const busy = this.stores.filter(
+        (s) =>
+          s.inFlight !== null ||
+          (s.status.state === 'ok' && (s.pending.length > 0 || s.snapshots.length > 0)),
+      );
       if (!busy.length) return;
       for (const s of busy) if (s.inFlight === null) this.maybeFlush(s, true);
       await Promise.all(busy.map((s) => s.inFlight));
@@ -203,7 +221,9 @@ export class EventPersistence {
 
   /** Where each store stands, or null when the run has no event store. */
   status(): PersistenceStatus[] | null {
-    return this.stores.length ? this.stores.map((s) => ({ ...s.status, flushing: s.inFlight !== null })) : null;
+    return this.stores.length
+      ? this.stores.map((s) => ({ ...s.status, flushing: s.inFlight !== null }))
+      : null;
   }
 
   /** Every event of a store, from memory (the authoritative copy), as JSON or NDJSON. */
@@ -241,7 +261,12 @@ export class EventPersistence {
         } else {
           const stored = await this.deps.storage.loadAll(s.key);
           if (gen !== this.generation) return;
-          if (stored.events.length || stored.snapshots.length) sim.action(s.nodeId, 'seed', { events: stored.events, snapshots: stored.snapshots, epoch: stored.epoch });
+          if (stored.events.length || stored.snapshots.length)
+            sim.action(s.nodeId, 'seed', {
+              events: stored.events,
+              snapshots: stored.snapshots,
+              epoch: stored.epoch,
+            });
           s.status.seeded = stored.events.length;
           s.status.persisted = stored.events.length;
           s.status.head = stored.events.length;
@@ -271,7 +296,14 @@ export class EventPersistence {
   private saveRun(): void {
     const run = this.run;
     if (!run || !this.deps.saveRun) return;
-    run.stores = this.stores.map((s) => ({ nodeId: s.nodeId, store: s.key, seeded: s.status.seeded, head: s.status.head, persisted: s.status.persisted, error: s.status.error }));
+    run.stores = this.stores.map((s) => ({
+      nodeId: s.nodeId,
+      store: s.key,
+      seeded: s.status.seeded,
+      head: s.status.head,
+      persisted: s.status.persisted,
+      error: s.status.error,
+    }));
     if (this.sim?.finished) run.status = 'finished';
     this.deps.saveRun({ ...run, stores: [...run.stores] }).catch(() => undefined);
   }
@@ -284,15 +316,21 @@ export class EventPersistence {
       // held back: write when it is due, whether or not the driver pumps again (a paused run does not)
       if (!s.due) {
         s.due = true;
-        (this.deps.later ?? ((fn, ms) => void setTimeout(fn, ms)))(() => {
-          s.due = false;
-          this.maybeFlush(s, true);
-        }, this.options.flushMs - (now - s.lastFlush));
+        (this.deps.later ?? ((fn, ms) => void setTimeout(fn, ms)))(
+          () => {
+            s.due = false;
+            this.maybeFlush(s, true);
+          },
+          this.options.flushMs - (now - s.lastFlush),
+        );
       }
       return;
     }
     s.lastFlush = now;
-    const events = s.pending.length > this.options.maxBatch ? s.pending.splice(0, this.options.maxBatch) : s.pending.splice(0);
+    const events =
+      s.pending.length > this.options.maxBatch
+        ? s.pending.splice(0, this.options.maxBatch)
+        : s.pending.splice(0);
     const last = events.length ? events[events.length - 1].position : s.status.persisted;
     // a snapshot goes with the batch that holds the event it was taken at
     const snapshots = s.snapshots.filter((x) => x.position <= last);
@@ -301,7 +339,14 @@ export class EventPersistence {
     s.dropped = [];
     const gen = this.generation;
     s.inFlight = this.deps.storage
-      .append(s.key, { events, snapshots, droppedSnapshots: dropped, epoch: s.epoch, topology: s.topology, nodeId: s.nodeId })
+      .append(s.key, {
+        events,
+        snapshots,
+        droppedSnapshots: dropped,
+        epoch: s.epoch,
+        topology: s.topology,
+        nodeId: s.nodeId,
+      })
       .then(
         (head) => {
           s.status.persisted = head;
@@ -330,64 +375,12 @@ export class EventPersistence {
 /** Persistence as the worker uses it: IndexedDB (with the stored start mode and run records) where it exists, memory elsewhere. */
 export function createPersistence(options: Partial<PersistenceOptions> = {}): EventPersistence {
   const idb = typeof indexedDB !== 'undefined';
-  return new EventPersistence({ storage: createEventStorage(), startMode: idb ? getStartMode : undefined, saveRun: idb ? saveRun : undefined }, options);
-}
-
-/** Node actions the studio may call through `storeQuery`, by kind (reads, and replays that change nothing stored). */
-export const STUDIO_ACTIONS: Readonly<Record<string, readonly string[]>> = {
-  'event-store': ['streams', 'read', 'readAll', 'stateAt', 'snapshots', 'byCorrelation', 'stats', 'replay'],
-  'command-handler': ['stats'],
-  'query-handler': ['rows', 'reset', 'rebuild'],
-  'saga-orchestrator': ['instances', 'timeline', 'stats'],
-  'saga-participant': ['log', 'correlations'],
-};
-
-const CHANGING = new Set(['replay', 'reset', 'rebuild']);
-
-/** The worker API's event-sourcing part (see `eventStoreApi`). */
-export interface EventStoreApi {
-  /** Where each event store of the run stands (persisted against head), or null without stores. */
-  eventStores(): PersistenceStatus[] | null;
-  /** Writes what is drained so far and resolves with the status once storage has it. */
-  flushEventStores(): Promise<PersistenceStatus[] | null>;
-  /** A read (or replay) on an event-sourcing node; see STUDIO_ACTIONS. */
-  storeQuery(nodeId: string, name: string, args?: Record<string, unknown>): unknown;
-  /** Every event of a store from memory, as JSON or NDJSON text (offered when persisting failed). */
-  exportEventStore(nodeId: string, format: 'json' | 'ndjson'): string;
-  /** A saga's timeline by correlation id (orchestrated, or rebuilt from the participants' logs). */
-  sagaTimeline(correlationId: string): SagaTimeline | null;
-  /** The newest saga instances and counts by state. */
-  sagaInstances(limit?: number, state?: SagaState | null): { counts: Record<SagaState, number>; items: SagaSummary[] };
-}
-
-/**
- * The event-sourcing methods of the worker API, over the current run. `afterChange` is called after an
- * action that changes the run (a replay), so the driver can send a frame.
- */
-export function eventStoreApi(persistence: EventPersistence, getSim: () => Simulation | null, afterChange: () => void): EventStoreApi {
-  const needSim = () => {
-    const sim = getSim();
-    if (!sim) throw new Error('no topology is loaded');
-    return sim;
-  };
-  return {
-    eventStores: () => persistence.status(),
-    flushEventStores: async () => {
-      await persistence.flush();
-      return persistence.status();
+  return new EventPersistence(
+    {
+      storage: createEventStorage(),
+      startMode: idb ? getStartMode : undefined,
+      saveRun: idb ? saveRun : undefined,
     },
-    storeQuery(nodeId, name, args = {}) {
-      const sim = needSim();
-      const i = sim.indexOf(nodeId);
-      if (i < 0) throw new Error(`no node "${nodeId}"`);
-      const kind = sim.nodes[i].kind;
-      if (!STUDIO_ACTIONS[kind]?.includes(name)) throw new Error(`"${name}" is not a studio action of a ${kind}`);
-      const r = sim.action(nodeId, name, args);
-      if (CHANGING.has(name)) afterChange();
-      return r;
-    },
-    exportEventStore: (nodeId, format) => persistence.exportStore(nodeId, format),
-    sagaTimeline: (id) => sagaTimeline(needSim(), id),
-    sagaInstances: (limit = 200, state = null) => sagaInstances(needSim(), limit, state),
-  };
+    options,
+  );
 }

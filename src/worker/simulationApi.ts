@@ -21,7 +21,8 @@ import { Simulation } from '../engine/Simulation';
 import { OUTCOME_NAMES } from '../engine/trace';
 import type { DeadLetterEntry } from '../engine/patterns/deadLetter';
 import { FrameBuilder, transferablesOf, type FrameBuilderOptions } from './frameBuilder';
-import { createPersistence, eventStoreApi, type EventPersistence, type EventStoreApi } from './persistence';
+import { eventStoreApi, type EventStoreApi } from './eventStoreApi';
+import { createPersistence, type EventPersistence } from './persistence';
 import type {
   DeadLetterPage,
   Frame,

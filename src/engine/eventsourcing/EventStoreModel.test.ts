@@ -4,7 +4,12 @@ import { compileAggregate } from './aggregate';
 import { EventStoreModel, type NewEvent } from './EventStoreModel';
 import { Upcasters } from './upcasters';
 
-const ev = (id: string, type = 'Deposited', payload: Record<string, number | string> = { amount: 1 }, schemaVersion = 1): NewEvent => ({
+const ev = (
+  id: string,
+  type = 'Deposited',
+  payload: Record<string, number | string> = { amount: 1 },
+  schemaVersion = 1,
+): NewEvent => ({
   eventId: id,
   type,
   payload,
@@ -17,8 +22,16 @@ const bank = compileAggregate('test', {
   initialState: { balance: 0, ops: 0 },
   commands: [],
   apply: [
-    { event: 'Deposited', set: { balance: 'payload.state.balance + payload.event.amount', ops: 'payload.state.ops + 1' }, unset: [] },
-    { event: 'Withdrawn', set: { balance: 'payload.state.balance - payload.event.amount', ops: 'payload.state.ops + 1' }, unset: [] },
+    {
+      event: 'Deposited',
+      set: { balance: 'payload.state.balance + payload.event.amount', ops: 'payload.state.ops + 1' },
+      unset: [],
+    },
+    {
+      event: 'Withdrawn',
+      set: { balance: 'payload.state.balance - payload.event.amount', ops: 'payload.state.ops + 1' },
+      unset: [],
+    },
     { event: 'Renamed', set: { name: 'payload.event.name' }, unset: [] },
   ],
 }).reducer;
@@ -41,7 +54,12 @@ describe('EventStoreModel appends', () => {
     const s = new EventStoreModel();
     expect(s.append('a', [ev('1')], 'any', 0).ok).toBe(true);
     const noStream = s.append('a', [ev('2')], 'no-stream', 0);
-    expect(noStream).toMatchObject({ ok: false, expected: 'no-stream', actual: 1, reason: 'wrong-expected-version' });
+    expect(noStream).toMatchObject({
+      ok: false,
+      expected: 'no-stream',
+      actual: 1,
+      reason: 'wrong-expected-version',
+    });
     expect(s.append('a', [ev('2')], 0, 0)).toMatchObject({ ok: false, expected: 0, actual: 1 });
     expect(s.append('a', [ev('2')], 1, 0)).toMatchObject({ ok: true, version: 2 });
     expect(s.append('a', [ev('3')], 'any', 0)).toMatchObject({ ok: true, version: 3 });
@@ -91,7 +109,12 @@ describe('snapshots', () => {
     for (let i = 1; i <= 10; i++) s.append('acct-1', [ev(`e${i}`, 'Deposited', { amount: i })], 'any', i);
     const snaps = s.snapshotsOf('acct-1');
     expect(snaps.map((x) => x.version)).toEqual([6, 9]);
-    expect(snaps[1]).toMatchObject({ schemaVersion: 4, state: { balance: 45, ops: 9 }, position: 9, time: 9 });
+    expect(snaps[1]).toMatchObject({
+      schemaVersion: 4,
+      state: { balance: 45, ops: 9 },
+      position: 9,
+      time: 9,
+    });
     expect(s.stats.snapshotsDropped).toBe(1);
     const drained = s.drain();
     expect(drained.snapshots.map((x) => x.version)).toEqual([3, 6, 9]);
@@ -111,9 +134,20 @@ describe('snapshots', () => {
     s.registerReducer('', bank);
     for (let i = 1; i <= 10; i++) s.append('a', [ev(`e${i}`)], 'any', 0);
     const r = s.load('a', bank);
-    expect(r).toMatchObject({ version: 10, snapshotVersion: 8, eventsRead: 2, eventsSkipped: 8, state: { balance: 10 } });
+    expect(r).toMatchObject({
+      version: 10,
+      snapshotVersion: 8,
+      eventsRead: 2,
+      eventsSkipped: 8,
+      state: { balance: 10 },
+    });
     // as of version 5: from the snapshot at 4
-    expect(s.load('a', bank, 5)).toMatchObject({ version: 5, snapshotVersion: 4, eventsRead: 1, state: { balance: 5 } });
+    expect(s.load('a', bank, 5)).toMatchObject({
+      version: 5,
+      snapshotVersion: 4,
+      eventsRead: 1,
+      state: { balance: 5 },
+    });
   });
 
   it('ignores snapshots of another schema version (after the state shape changed)', () => {
@@ -136,7 +170,9 @@ describe('snapshots', () => {
     );
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.array(op, { minLength: 1, maxLength: 4 })), { maxLength: 60 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.array(op, { minLength: 1, maxLength: 4 })), {
+          maxLength: 60,
+        }),
         fc.integer({ min: 1, max: 7 }),
         fc.integer({ min: 1, max: 4 }),
         (batches, every, keepLast) => {
@@ -173,7 +209,16 @@ describe('upcasting on read', () => {
 
   it('rewrites old events through the chain, marks them, and never changes what is stored', () => {
     const s = new EventStoreModel(undefined, upcasters);
-    s.append('a', [ev('1', 'Deposited', { amount: 2 }, 1), ev('2', 'Deposited', { cents: 5, currency: 'USD' }, 3), ev('3', 'Other', { amount: 1 }, 1)], 'any', 0);
+    s.append(
+      'a',
+      [
+        ev('1', 'Deposited', { amount: 2 }, 1),
+        ev('2', 'Deposited', { cents: 5, currency: 'USD' }, 3),
+        ev('3', 'Other', { amount: 1 }, 1),
+      ],
+      'any',
+      0,
+    );
     const [a, b, c] = s.read('a');
     expect(a).toMatchObject({ schemaVersion: 3, upcastFrom: 1, payload: { currency: 'EUR', cents: 200 } });
     expect(a.payload).not.toHaveProperty('amount');
@@ -191,7 +236,12 @@ describe('upcasting on read', () => {
       apply: [{ event: 'Deposited', set: { cents: 'payload.state.cents + payload.event.cents' }, unset: [] }],
     }).reducer;
     const s = new EventStoreModel(undefined, upcasters);
-    s.append('a', [ev('1', 'Deposited', { amount: 2 }, 1), ev('2', 'Deposited', { cents: 7, currency: 'EUR' }, 3)], 'any', 0);
+    s.append(
+      'a',
+      [ev('1', 'Deposited', { amount: 2 }, 1), ev('2', 'Deposited', { cents: 7, currency: 'EUR' }, 3)],
+      'any',
+      0,
+    );
     expect(s.load('a', agg).state).toEqual({ cents: 207 });
   });
 });

@@ -13,7 +13,12 @@
  * store.load('acct-1', reducer).state; // { balance: 5 }
  */
 import type { JsonValue } from '../../model/message';
-import type { ExpectedVersion, ReadEvent, SnapshotRecord, StoredEvent } from '../../model/kinds/eventSourcing';
+import type {
+  ExpectedVersion,
+  ReadEvent,
+  SnapshotRecord,
+  StoredEvent,
+} from '../../model/kinds/eventSourcing';
 import type { Upcasters } from './upcasters';
 
 /** An aggregate's state: a JSON object. */
@@ -38,7 +43,13 @@ export interface NewEvent {
 /** The outcome of an append. */
 export type AppendResult =
   | { ok: true; streamId: string; version: number; events: readonly StoredEvent[]; duplicate: boolean }
-  | { ok: false; streamId: string; expected: ExpectedVersion; actual: number; reason: 'wrong-expected-version' | 'partial-duplicate' | 'empty' };
+  | {
+      ok: false;
+      streamId: string;
+      expected: ExpectedVersion;
+      actual: number;
+      reason: 'wrong-expected-version' | 'partial-duplicate' | 'empty';
+    };
 
 /** An aggregate loaded from the store, with what the snapshot saved. */
 export interface LoadResult {
@@ -85,6 +96,7 @@ interface StreamData {
 
 const EMPTY: readonly StoredEvent[] = [];
 
+/** One event store's streams, log, snapshots and counters (see the module comment). */
 export class EventStoreModel {
   private readonly streams = new Map<string, StreamData>();
   private readonly log: StoredEvent[] = [];
@@ -95,7 +107,16 @@ export class EventStoreModel {
   /** Called with the events of each successful append (the node publishes them to subscribers). */
   onAppend: ((events: readonly StoredEvent[]) => void) | null = null;
   /** Counters since the start. */
-  readonly stats = { appends: 0, conflicts: 0, duplicates: 0, loads: 0, eventsRead: 0, eventsSkipped: 0, snapshots: 0, snapshotsDropped: 0 };
+  readonly stats = {
+    appends: 0,
+    conflicts: 0,
+    duplicates: 0,
+    loads: 0,
+    eventsRead: 0,
+    eventsSkipped: 0,
+    snapshots: 0,
+    snapshotsDropped: 0,
+  };
   private drainCursor = 0;
   private newSnapshots: SnapshotRecord[] = [];
   private droppedSnapshots: { streamId: string; version: number }[] = [];
@@ -143,7 +164,12 @@ export class EventStoreModel {
    * Appends `events` to a stream, all or nothing. When every event id is already stored the append is a
    * no-op that succeeds (`duplicate`); when only some are, it is refused.
    */
-  append(streamId: string, events: readonly NewEvent[], expected: ExpectedVersion, time: number): AppendResult {
+  append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedVersion,
+    time: number,
+  ): AppendResult {
     const data = this.streams.get(streamId);
     const actual = data?.events.length ?? 0;
     if (events.length === 0) return { ok: false, streamId, expected, actual, reason: 'empty' };
@@ -191,7 +217,8 @@ export class EventStoreModel {
     this.stats.appends++;
     const version = stream.events.length;
     const every = this.policy.every;
-    if (every > 0 && Math.floor(version / every) > Math.floor(actual / every)) this.takeSnapshot(streamId, stream, time);
+    if (every > 0 && Math.floor(version / every) > Math.floor(actual / every))
+      this.takeSnapshot(streamId, stream, time);
     this.onAppend?.(appended);
     return { ok: true, streamId, version, events: appended, duplicate: false };
   }
@@ -241,7 +268,8 @@ export class EventStoreModel {
           break;
         }
       }
-      for (let v = from + 1; v <= target; v++) state = reducer.apply(state, this.upcast(data.events[v - 1], now));
+      for (let v = from + 1; v <= target; v++)
+        state = reducer.apply(state, this.upcast(data.events[v - 1], now));
     }
     if (count) {
       this.stats.loads++;
@@ -286,7 +314,13 @@ export class EventStoreModel {
     const d = this.streams.get(streamId);
     if (!d) return null;
     const last = d.events[d.events.length - 1];
-    return { streamId, version: d.events.length, lastPosition: last?.position ?? 0, lastTime: last?.time ?? 0, snapshots: d.snapshots.length };
+    return {
+      streamId,
+      version: d.events.length,
+      lastPosition: last?.position ?? 0,
+      lastTime: last?.time ?? 0,
+      snapshots: d.snapshots.length,
+    };
   }
 
   /**
@@ -296,10 +330,12 @@ export class EventStoreModel {
   seed(events: readonly StoredEvent[], snapshots: readonly SnapshotRecord[], epoch: number): void {
     if (this.log.length > 0) throw new Error('only an empty event store can be seeded');
     events.forEach((e, i) => {
-      if (e.position !== i + 1) throw new Error(`stored events are not contiguous: position ${e.position} at index ${i}`);
+      if (e.position !== i + 1)
+        throw new Error(`stored events are not contiguous: position ${e.position} at index ${i}`);
       let s = this.streams.get(e.streamId);
       if (!s) this.streams.set(e.streamId, (s = { events: [], snapshots: [] }));
-      if (e.version !== s.events.length + 1) throw new Error(`stream ${e.streamId}: version ${e.version} after ${s.events.length}`);
+      if (e.version !== s.events.length + 1)
+        throw new Error(`stream ${e.streamId}: version ${e.version} after ${s.events.length}`);
       s.events.push(e);
       this.log.push(e);
       this.ids.set(e.eventId, e);
@@ -315,7 +351,13 @@ export class EventStoreModel {
     const end = Math.min(this.log.length, this.drainCursor + maxEvents);
     const events = this.log.slice(this.drainCursor, end);
     this.drainCursor = end;
-    const out: Drained = { events, snapshots: this.newSnapshots, droppedSnapshots: this.droppedSnapshots, head: this.log.length, epoch: this.epoch };
+    const out: Drained = {
+      events,
+      snapshots: this.newSnapshots,
+      droppedSnapshots: this.droppedSnapshots,
+      head: this.log.length,
+      epoch: this.epoch,
+    };
     this.newSnapshots = [];
     this.droppedSnapshots = [];
     return out;

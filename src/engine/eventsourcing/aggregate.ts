@@ -66,13 +66,21 @@ export function compileAggregate(where: string, spec: AggregateSpec): CompiledAg
   spec.commands.forEach((c, i) => {
     if (commands.has(c.type)) return;
     commands.set(c.type, {
-      guards: c.guards.map((g, k) => ({ expr: compileExpr(`${where}.commands[${i}].guards[${k}].require`, g.require), reason: g.reason })),
-      emit: c.emit.map((e, k) => ({ type: e.type, payload: new ExpressionMap(`${where}.commands[${i}].emit[${k}].payload`, e.payload), schemaVersion: e.schemaVersion })),
+      guards: c.guards.map((g, k) => ({
+        expr: compileExpr(`${where}.commands[${i}].guards[${k}].require`, g.require),
+        reason: g.reason,
+      })),
+      emit: c.emit.map((e, k) => ({
+        type: e.type,
+        payload: new ExpressionMap(`${where}.commands[${i}].emit[${k}].payload`, e.payload),
+        schemaVersion: e.schemaVersion,
+      })),
     });
   });
   const applies = new Map<string, CompiledApply>();
   spec.apply.forEach((a, i) => {
-    if (!applies.has(a.event)) applies.set(a.event, { set: new ExpressionMap(`${where}.apply[${i}].set`, a.set), unset: a.unset });
+    if (!applies.has(a.event))
+      applies.set(a.event, { set: new ExpressionMap(`${where}.apply[${i}].set`, a.set), unset: a.unset });
   });
   const initial = JSON.stringify(spec.initialState);
   const holder = newHolder('command');
@@ -113,7 +121,11 @@ export function compileAggregate(where: string, spec: AggregateSpec): CompiledAg
       const ctx = { now };
       try {
         for (const g of c.guards) if (!g.expr.test(holder, ctx)) return { ok: false, reason: g.reason };
-        const events = c.emit.map((e) => ({ type: e.type, payload: e.payload.evaluate({ state, command: command.payload }, command.type, now, command), schemaVersion: e.schemaVersion }));
+        const events = c.emit.map((e) => ({
+          type: e.type,
+          payload: e.payload.evaluate({ state, command: command.payload }, command.type, now, command),
+          schemaVersion: e.schemaVersion,
+        }));
         return { ok: true, events };
       } catch (err) {
         if (!(err instanceof ExpressionError)) throw err;

@@ -54,7 +54,13 @@ export class ExpressionMap {
   }
 
   /** Evaluates every field on `payload` (and `type`), writing the results into `into`. */
-  evaluateInto(into: Record<string, JsonValue>, payload: unknown, type: string, now: number, msg?: MessageLike): void {
+  evaluateInto(
+    into: Record<string, JsonValue>,
+    payload: unknown,
+    type: string,
+    now: number,
+    msg?: MessageLike,
+  ): void {
     const h = this.holder;
     h.type = type;
     h.payload = payload;
@@ -81,7 +87,13 @@ export class ExpressionMap {
 }
 
 /** Evaluates `expr` on a synthetic message; returns the value or an ExpressionError. */
-export function evaluateOn(expr: CompiledExpression, holder: Holder, type: string, payload: unknown, now: number): unknown {
+export function evaluateOn(
+  expr: CompiledExpression,
+  holder: Holder,
+  type: string,
+  payload: unknown,
+  now: number,
+): unknown {
   holder.type = type;
   holder.payload = payload;
   try {

@@ -76,6 +76,7 @@ export function compareCells(a: JsonValue | undefined, b: JsonValue | undefined)
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
+/** A query handler's rows, position, cache and counters (see the module comment). */
 export class ReadModel {
   readonly rows = new Map<string, Row>();
   /** Global position of the last event applied (0: none). */
@@ -154,7 +155,8 @@ export class ReadModel {
     const now = ctx.now;
     try {
       const k = rule.key.evaluate(e, ctx);
-      if (k === undefined || k === null || (typeof k !== 'string' && typeof k !== 'number')) throw new ExpressionError(`the row key is ${k === null ? 'null' : typeof k}`);
+      if (k === undefined || k === null || (typeof k !== 'string' && typeof k !== 'number'))
+        throw new ExpressionError(`the row key is ${k === null ? 'null' : typeof k}`);
       const key = String(k);
       const old = this.rows.get(key);
       if (rule.op === 'delete') {
@@ -165,16 +167,22 @@ export class ReadModel {
           return 'full';
         }
         const row: Row = old ? { ...old } : {};
-        if (rule.op === 'upsert') rule.set.evaluateInto(row, { row: old ?? null, event: e.payload }, e.type, now, e);
+        if (rule.op === 'upsert')
+          rule.set.evaluateInto(row, { row: old ?? null, event: e.payload }, e.type, now, e);
         else if (rule.op === 'increment') {
           const by = rule.value ? rule.value.evaluate(e, ctx) : 1;
-          if (typeof by !== 'number') throw new ExpressionError(`the increment is ${typeof by}, not a number`);
+          if (typeof by !== 'number')
+            throw new ExpressionError(`the increment is ${typeof by}, not a number`);
           const cur = row[rule.field];
           row[rule.field] = (typeof cur === 'number' ? cur : 0) + by;
         } else {
           const item = rule.value ? toJson(rule.value.evaluate(e, ctx)) : e.payload;
           const cur = row[rule.field];
-          const list = Array.isArray(cur) ? (cur.length >= MAX_ITEMS ? cur.slice(cur.length - MAX_ITEMS + 1) : cur.slice()) : [];
+          const list = Array.isArray(cur)
+            ? cur.length >= MAX_ITEMS
+              ? cur.slice(cur.length - MAX_ITEMS + 1)
+              : cur.slice()
+            : [];
           list.push((item ?? null) as JsonValue);
           row[rule.field] = list;
         }
@@ -188,7 +196,10 @@ export class ReadModel {
   }
 
   /** Answers a query message: from the cache when a fresh answer is there. */
-  query(q: MessageLike, now: number): { ok: true; value: JsonValue; cached: boolean } | { ok: false; reason: string } {
+  query(
+    q: MessageLike,
+    now: number,
+  ): { ok: true; value: JsonValue; cached: boolean } | { ok: false; reason: string } {
     const spec = this.queries.get(q.type);
     if (spec === undefined) return { ok: false, reason: `unknown query type "${q.type}"` };
     this.stats.queries++;
@@ -230,7 +241,12 @@ export class ReadModel {
   }
 
   /** A page of rows sorted by a field (or by key), for the studio's table. */
-  page(offset: number, limit: number, sortBy: string | null = null, desc = false): { total: number; rows: { key: string; row: Row }[] } {
+  page(
+    offset: number,
+    limit: number,
+    sortBy: string | null = null,
+    desc = false,
+  ): { total: number; rows: { key: string; row: Row }[] } {
     const all = [...this.rows.entries()];
     if (sortBy !== null) all.sort((a, b) => compareCells(a[1][sortBy], b[1][sortBy]) * (desc ? -1 : 1));
     return { total: all.length, rows: all.slice(offset, offset + limit).map(([key, row]) => ({ key, row })) };
@@ -243,7 +259,11 @@ export class ReadModel {
     this.position = 0;
   }
 
-  private list(spec: Query, page: number, now: number): { ok: true; value: JsonValue } | { ok: false; reason: string } {
+  private list(
+    spec: Query,
+    page: number,
+    now: number,
+  ): { ok: true; value: JsonValue } | { ok: false; reason: string } {
     const h = this.holder;
     const ctx = { now };
     const hits: { key: string; row: Row }[] = [];
@@ -264,7 +284,9 @@ export class ReadModel {
       const f = spec.sortBy;
       hits.sort((a, b) => compareCells(a.row[f], b.row[f]) * (spec.desc ? -1 : 1));
     }
-    const rows = hits.slice(page * spec.pageSize, (page + 1) * spec.pageSize).map(({ key, row }) => ({ key, ...row }));
+    const rows = hits
+      .slice(page * spec.pageSize, (page + 1) * spec.pageSize)
+      .map(({ key, row }) => ({ key, ...row }));
     return { ok: true, value: { total: hits.length, page, pageSize: spec.pageSize, rows } };
   }
 }

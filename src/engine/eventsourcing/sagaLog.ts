@@ -32,11 +32,19 @@ let logOrder = 0;
 export type SagaState = 'running' | 'completed' | 'compensating' | 'compensated' | 'failed';
 
 /** All saga states, in display order. */
-export const SAGA_STATES: readonly SagaState[] = ['running', 'completed', 'compensating', 'compensated', 'failed'];
+export const SAGA_STATES: readonly SagaState[] = [
+  'running',
+  'completed',
+  'compensating',
+  'compensated',
+  'failed',
+];
 
 /** The stream in which a saga logs its steps (one per run generation of the store). */
 export function sagaStreamId(correlationId: string, epoch: number): string {
-  return epoch > 1 ? `${SAGA_STREAM_PREFIX}${correlationId}#${epoch}` : `${SAGA_STREAM_PREFIX}${correlationId}`;
+  return epoch > 1
+    ? `${SAGA_STREAM_PREFIX}${correlationId}#${epoch}`
+    : `${SAGA_STREAM_PREFIX}${correlationId}`;
 }
 
 /** Writes saga log entries to an instance's list and, optionally, to an event store. */
@@ -49,11 +57,23 @@ export class SagaLogWriter {
   ) {}
 
   /** Appends one entry. */
-  write(into: SagaLogEntry[], correlationId: string, type: SagaLogType, t: number, step: string | null, detail: string | null = null): void {
+  write(
+    into: SagaLogEntry[],
+    correlationId: string,
+    type: SagaLogType,
+    t: number,
+    step: string | null,
+    detail: string | null = null,
+  ): void {
     into.push({ t, type, step, node: this.node, detail, n: ++logOrder });
     const s = this.store;
     if (s === null) return;
     const eventId = `${s.epoch}:${this.node}:saga:${++this.seq}`;
-    s.append(sagaStreamId(correlationId, s.epoch), [{ eventId, type, payload: { node: this.node, step, detail }, correlationId, causationId: null }], 'any', t);
+    s.append(
+      sagaStreamId(correlationId, s.epoch),
+      [{ eventId, type, payload: { node: this.node, step, detail }, correlationId, causationId: null }],
+      'any',
+      t,
+    );
   }
 }

@@ -55,8 +55,19 @@ export function choreographyState(entries: readonly SagaLogEntry[]): SagaState {
 export function sagaTimeline(sim: Simulation, correlationId: string): SagaTimeline | null {
   for (const n of sim.nodes) {
     if (n.kind !== 'saga-orchestrator') continue;
-    const tl = sim.action(n.id, 'timeline', { id: correlationId }) as { state: SagaState; steps: { name: string }[]; log: SagaLogEntry[] } | null;
-    if (tl) return { id: correlationId, style: 'orchestrated', state: tl.state, steps: tl.steps.map((s) => s.name), entries: tl.log };
+    const tl = sim.action(n.id, 'timeline', { id: correlationId }) as {
+      state: SagaState;
+      steps: { name: string }[];
+      log: SagaLogEntry[];
+    } | null;
+    if (tl)
+      return {
+        id: correlationId,
+        style: 'orchestrated',
+        state: tl.state,
+        steps: tl.steps.map((s) => s.name),
+        entries: tl.log,
+      };
   }
   const entries: SagaLogEntry[] = [];
   for (const n of sim.nodes) {
@@ -72,14 +83,22 @@ export function sagaTimeline(sim: Simulation, correlationId: string): SagaTimeli
 }
 
 /** The newest saga instances of the run (orchestrated and choreographed), with counts by state. */
-export function sagaInstances(sim: Simulation, limit = 200, state: SagaState | null = null): { counts: Record<SagaState, number>; items: SagaSummary[] } {
+export function sagaInstances(
+  sim: Simulation,
+  limit = 200,
+  state: SagaState | null = null,
+): { counts: Record<SagaState, number>; items: SagaSummary[] } {
   const counts = Object.fromEntries(SAGA_STATES.map((s) => [s, 0])) as Record<SagaState, number>;
   const items: SagaSummary[] = [];
   for (const n of sim.nodes) {
     if (n.kind !== 'saga-orchestrator') continue;
-    const r = sim.action(n.id, 'instances', { limit: 1000, state: state ?? undefined }) as { counts: Record<SagaState, number>; items: { id: string; state: SagaState; startedAt: number }[] };
+    const r = sim.action(n.id, 'instances', { limit: 1000, state: state ?? undefined }) as {
+      counts: Record<SagaState, number>;
+      items: { id: string; state: SagaState; startedAt: number }[];
+    };
     for (const s of SAGA_STATES) counts[s] += r.counts[s];
-    for (const i of r.items) items.push({ id: i.id, style: 'orchestrated', node: n.id, state: i.state, startedAt: i.startedAt });
+    for (const i of r.items)
+      items.push({ id: i.id, style: 'orchestrated', node: n.id, state: i.state, startedAt: i.startedAt });
   }
   const seen = new Set<string>();
   for (const n of sim.nodes) {
@@ -91,7 +110,14 @@ export function sagaInstances(sim: Simulation, limit = 200, state: SagaState | n
       const tl = sagaTimeline(sim, id);
       if (!tl || tl.style !== 'choreographed') continue;
       counts[tl.state]++;
-      if (state === null || tl.state === state) items.push({ id, style: 'choreographed', node: n.id, state: tl.state, startedAt: tl.entries[0]?.t ?? 0 });
+      if (state === null || tl.state === state)
+        items.push({
+          id,
+          style: 'choreographed',
+          node: n.id,
+          state: tl.state,
+          startedAt: tl.entries[0]?.t ?? 0,
+        });
     }
   }
   items.sort((a, b) => b.startedAt - a.startedAt);

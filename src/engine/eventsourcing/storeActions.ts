@@ -28,7 +28,12 @@ const str = (v: unknown, name: string): string => {
 };
 
 /** Runs one action on a store model; throws for an unknown action or bad arguments. */
-export function storeActions(model: EventStoreModel, name: string, args: Record<string, unknown>, now: number): unknown {
+export function storeActions(
+  model: EventStoreModel,
+  name: string,
+  args: Record<string, unknown>,
+  now: number,
+): unknown {
   switch (name) {
     case 'model':
       return model;
@@ -45,13 +50,21 @@ export function storeActions(model: EventStoreModel, name: string, args: Record<
       const limit = num(args.limit, 100, 1, 10_000);
       const prefix = typeof args.prefix === 'string' ? args.prefix : '';
       const ids = [...model.streamIds()].filter((id) => id.startsWith(prefix));
-      return { total: ids.length, head: model.head, items: ids.slice(offset, offset + limit).map((id) => model.summary(id)!) };
+      return {
+        total: ids.length,
+        head: model.head,
+        items: ids.slice(offset, offset + limit).map((id) => model.summary(id)!),
+      };
     }
     case 'read': {
       const streamId = str(args.streamId, 'streamId');
       const from = num(args.fromVersion, 1, 1);
       const limit = num(args.limit, 100, 1, 10_000);
-      return { streamId, version: model.version(streamId), events: model.read(streamId, from, from + limit - 1, now) };
+      return {
+        streamId,
+        version: model.version(streamId),
+        events: model.read(streamId, from, from + limit - 1, now),
+      };
     }
     case 'readAll': {
       const after = num(args.after, 0);
@@ -59,9 +72,21 @@ export function storeActions(model: EventStoreModel, name: string, args: Record<
     }
     case 'stateAt': {
       const streamId = str(args.streamId, 'streamId');
-      const version = args.time !== undefined ? model.versionAt(streamId, num(args.time, 0)) : num(args.version, model.version(streamId));
+      const version =
+        args.time !== undefined
+          ? model.versionAt(streamId, num(args.time, 0))
+          : num(args.version, model.version(streamId));
       const reducer = model.reducerFor(streamId);
-      if (reducer === null) return { hasReducer: false, streamId, version: Math.min(version, model.version(streamId)), state: null, snapshotVersion: 0, eventsRead: 0, eventsSkipped: 0 };
+      if (reducer === null)
+        return {
+          hasReducer: false,
+          streamId,
+          version: Math.min(version, model.version(streamId)),
+          state: null,
+          snapshotVersion: 0,
+          eventsRead: 0,
+          eventsSkipped: 0,
+        };
       const r = model.load(streamId, reducer, version, now, false);
       return { hasReducer: true, streamId, ...r };
     }
@@ -78,7 +103,13 @@ export function storeActions(model: EventStoreModel, name: string, args: Record<
       return out;
     }
     case 'stats':
-      return { ...model.stats, head: model.head, streams: model.streamCount, epoch: model.epoch, upcast: model.upcasters?.upcastCount ?? 0 };
+      return {
+        ...model.stats,
+        head: model.head,
+        streams: model.streamCount,
+        epoch: model.epoch,
+        upcast: model.upcasters?.upcastCount ?? 0,
+      };
     default:
       throw new Error(`event store: unknown action "${name}"`);
   }

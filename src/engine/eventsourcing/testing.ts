@@ -16,12 +16,16 @@ export const BANK_HANDLER = {
     {
       type: 'Deposit',
       guards: [{ require: 'payload.command.amount > 0', reason: 'amount must be positive' }],
-      emit: [{ type: 'Deposited', payload: { amount: 'payload.command.amount', before: 'payload.state.balance' } }],
+      emit: [
+        { type: 'Deposited', payload: { amount: 'payload.command.amount', before: 'payload.state.balance' } },
+      ],
     },
     {
       type: 'Withdraw',
       guards: [{ require: 'payload.state.balance >= payload.command.amount', reason: 'insufficient funds' }],
-      emit: [{ type: 'Withdrawn', payload: { amount: 'payload.command.amount', before: 'payload.state.balance' } }],
+      emit: [
+        { type: 'Withdrawn', payload: { amount: 'payload.command.amount', before: 'payload.state.balance' } },
+      ],
     },
   ],
   apply: [

@@ -39,7 +39,12 @@ export class Upcasters {
       let m = this.byType.get(s.type);
       if (!m) this.byType.set(s.type, (m = new Map()));
       // the first rule listed for a (type, from) pair wins
-      if (!m.has(s.from)) m.set(s.from, { to: s.to, set: new ExpressionMap(`${where}.upcasters[${i}].set`, s.set), remove: s.remove });
+      if (!m.has(s.from))
+        m.set(s.from, {
+          to: s.to,
+          set: new ExpressionMap(`${where}.upcasters[${i}].set`, s.set),
+          remove: s.remove,
+        });
     });
   }
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { BANK_HANDLER, expectBalanced, figuresOf, storeOf } from '../eventsourcing/testing';
 import { TestSimulation } from '../testing/TestSimulation';
 
-const commands = (message: Record<string, unknown>, rate = 200, count = 400) => ['producer', { rate, arrival: 'poisson', count, message }] as const;
+const commands = (message: Record<string, unknown>, rate = 200, count = 400) =>
+  ['producer', { rate, arrival: 'poisson', count, message }] as const;
 
 /** Two handler instances behind one queue, on the same accounts. */
 function twoHandlers(maxRetries: number, accounts = '{{pick a b}}') {
@@ -10,13 +11,27 @@ function twoHandlers(maxRetries: number, accounts = '{{pick a b}}') {
     {
       src: commands({ type: 'Deposit', payload: { account: accounts, amount: '{{randInt 1 100}}' } }),
       q: 'point-to-point',
-      h1: ['command-handler', { ...BANK_HANDLER, concurrency: 2, decideTime: { dist: 'exponential', mean: 8 }, maxRetries }],
-      h2: ['command-handler', { ...BANK_HANDLER, concurrency: 2, decideTime: { dist: 'exponential', mean: 8 }, maxRetries }],
+      h1: [
+        'command-handler',
+        { ...BANK_HANDLER, concurrency: 2, decideTime: { dist: 'exponential', mean: 8 }, maxRetries },
+      ],
+      h2: [
+        'command-handler',
+        { ...BANK_HANDLER, concurrency: 2, decideTime: { dist: 'exponential', mean: 8 }, maxRetries },
+      ],
       store: 'event-store',
       events: 'sink',
       rejected: 'sink',
     },
-    ['src -> q', 'q -> h1', 'q -> h2', 'h1 -> events', 'h2 -> events', 'h1:rejected -> rejected', 'h2:rejected -> rejected'],
+    [
+      'src -> q',
+      'q -> h1',
+      'q -> h2',
+      'h1 -> events',
+      'h2 -> events',
+      'h1:rejected -> rejected',
+      'h2:rejected -> rejected',
+    ],
     { until: 30_000 },
   );
 }
@@ -71,8 +86,24 @@ describe('command handler', () => {
   it('guards reject with their reason; the state only changes through events', () => {
     const t = TestSimulation.of(
       {
-        dep: ['producer', { rate: 20, arrival: 'constant', count: 20, message: { type: 'Deposit', payload: { account: 'x', amount: '{{randInt 1 50}}' } } }],
-        wd: ['producer', { rate: 40, arrival: 'constant', count: 40, message: { type: 'Withdraw', payload: { account: 'x', amount: '{{randInt 1 50}}' } } }],
+        dep: [
+          'producer',
+          {
+            rate: 20,
+            arrival: 'constant',
+            count: 20,
+            message: { type: 'Deposit', payload: { account: 'x', amount: '{{randInt 1 50}}' } },
+          },
+        ],
+        wd: [
+          'producer',
+          {
+            rate: 40,
+            arrival: 'constant',
+            count: 40,
+            message: { type: 'Withdraw', payload: { account: 'x', amount: '{{randInt 1 50}}' } },
+          },
+        ],
         q: 'point-to-point',
         h: ['command-handler', { ...BANK_HANDLER, decideTime: { dist: 'constant', value: 1 } }],
         store: 'event-store',
@@ -81,17 +112,26 @@ describe('command handler', () => {
       ['dep -> q', 'wd -> q', 'q -> h', 'h:rejected -> dlq'],
     );
     t.run();
-    const held = t.action('dlq', 'list', { limit: 100 }) as { items: { detail: string | null; reason: string }[] };
+    const held = t.action('dlq', 'list', { limit: 100 }) as {
+      items: { detail: string | null; reason: string }[];
+    };
     expect(held.items.length).toBeGreaterThan(0);
     expect(held.items.every((i) => i.detail === 'insufficient funds' && i.reason === 'denied')).toBe(true);
     const { balance } = expectNoLostUpdate(t, 'acct-x');
     expect(balance).toBeGreaterThanOrEqual(0);
-    expect(t.action('store', 'stateAt', { streamId: 'acct-x' })).toMatchObject({ hasReducer: true, state: { balance } });
+    expect(t.action('store', 'stateAt', { streamId: 'acct-x' })).toMatchObject({
+      hasReducer: true,
+      state: { balance },
+    });
   });
 
   it('rejects an unknown command type', () => {
     const t = TestSimulation.of(
-      { src: ['producer', { rate: 10, count: 5, message: { type: 'Close', payload: { account: 'x' } } }], h: ['command-handler', BANK_HANDLER], store: 'event-store' },
+      {
+        src: ['producer', { rate: 10, count: 5, message: { type: 'Close', payload: { account: 'x' } } }],
+        h: ['command-handler', BANK_HANDLER],
+        store: 'event-store',
+      },
       ['src -> h'],
     );
     const r = t.run();
@@ -118,6 +158,8 @@ describe('command handler', () => {
   });
 
   it('names a missing store clearly', () => {
-    expect(() => TestSimulation.of({ h: ['command-handler', { ...BANK_HANDLER, store: 'nope' }] })).toThrow(/config.store: "nope" is not an event-store node/);
+    expect(() => TestSimulation.of({ h: ['command-handler', { ...BANK_HANDLER, store: 'nope' }] })).toThrow(
+      /config.store: "nope" is not an event-store node/,
+    );
   });
 });

@@ -29,6 +29,7 @@ interface Decided {
   events: DecidedEvent[];
 }
 
+/** The `command-handler` kind. */
 export const commandHandler: PatternDefinition = {
   kind: 'command-handler',
   create(ctx: NodeContext<Config>): NodeBehavior {
@@ -41,7 +42,15 @@ export const commandHandler: PatternDefinition = {
     const evalCtx = { now: 0 };
     let store: EventStoreModel | null = null;
     let busy = 0;
-    const n = { accepted: 0, rejected: 0, conflicts: 0, duplicates: 0, loads: 0, eventsRead: 0, eventsSkipped: 0 };
+    const n = {
+      accepted: 0,
+      rejected: 0,
+      conflicts: 0,
+      duplicates: 0,
+      loads: 0,
+      eventsRead: 0,
+      eventsSkipped: 0,
+    };
     ctx.setCapacity(c.concurrency);
 
     const finish = () => {
@@ -71,7 +80,11 @@ export const commandHandler: PatternDefinition = {
       }
       if ((typeof id !== 'string' || id === '') && typeof id !== 'number') {
         finish();
-        reject(cmd, `no aggregate id: ${id instanceof Error ? id.message : `${c.aggregateId} is ${typeof id}`}`, 'invalid');
+        reject(
+          cmd,
+          `no aggregate id: ${id instanceof Error ? id.message : `${c.aggregateId} is ${typeof id}`}`,
+          'invalid',
+        );
         return;
       }
       const streamId = c.streamPrefix + String(id);
@@ -132,7 +145,12 @@ export const commandHandler: PatternDefinition = {
           if (r.duplicate) n.duplicates++;
           finish();
           for (const e of r.events) {
-            const headers = { 'stream-id': e.streamId, version: String(e.version), position: String(e.position), 'event-id': e.eventId };
+            const headers = {
+              'stream-id': e.streamId,
+              version: String(e.version),
+              position: String(e.position),
+              'event-id': e.eventId,
+            };
             ctx.emit('out', ctx.derive(cmd, { kind: 'event', type: e.type, payload: e.payload, headers }));
           }
           ctx.complete(cmd);
@@ -147,7 +165,11 @@ export const commandHandler: PatternDefinition = {
         }
         ctx.countFailed();
         finish();
-        reject(cmd, `concurrency conflict on ${d.streamId}: expected version ${d.expected}, actual ${r.actual}, after ${cmd.attempt} attempt${cmd.attempt === 1 ? '' : 's'}`, 'error');
+        reject(
+          cmd,
+          `concurrency conflict on ${d.streamId}: expected version ${d.expected}, actual ${r.actual}, after ${cmd.attempt} attempt${cmd.attempt === 1 ? '' : 's'}`,
+          'error',
+        );
       },
       isIdle: (pending) => busy + queue.length + pending < c.concurrency,
       held: () => busy + queue.length,

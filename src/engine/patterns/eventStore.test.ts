@@ -25,11 +25,27 @@ function recordingPatterns(received: Map<string, Message[]>) {
 }
 
 const deposits = (count: number, extra: Record<string, string> = {}) =>
-  ['producer', { rate: 100, arrival: 'constant', count, message: { kind: 'event', type: 'Deposited', headers: { 'aggregate-id': 'acct-{{randInt 1 3}}', ...extra }, payload: { amount: '{{randInt 1 9}}' } } }] as const;
+  [
+    'producer',
+    {
+      rate: 100,
+      arrival: 'constant',
+      count,
+      message: {
+        kind: 'event',
+        type: 'Deposited',
+        headers: { 'aggregate-id': 'acct-{{randInt 1 3}}', ...extra },
+        payload: { amount: '{{randInt 1 9}}' },
+      },
+    },
+  ] as const;
 
 describe('event store node', () => {
   it('appends event messages to the stream named by the aggregate id and passes them on', () => {
-    const t = TestSimulation.of({ src: deposits(50), store: 'event-store', ok: 'sink' }, ['src -> store', 'store:appended -> ok']);
+    const t = TestSimulation.of({ src: deposits(50), store: 'event-store', ok: 'sink' }, [
+      'src -> store',
+      'store:appended -> ok',
+    ]);
     const r = t.run();
     expect(r.nodes.ok.received).toBe(50);
     const store = storeOf(t);
@@ -45,7 +61,9 @@ describe('event store node', () => {
       ['src -> store', 'store:conflict -> dlq'],
     );
     t.run();
-    const list = t.action('dlq', 'list', { limit: 100 }) as { items: { headers: Record<string, string>; detail: string }[] };
+    const list = t.action('dlq', 'list', { limit: 100 }) as {
+      items: { headers: Record<string, string>; detail: string }[];
+    };
     expect(list.items.length).toBe(17); // one append per stream succeeds
     const it0 = list.items[0];
     expect(it0.headers['expected-version']).toBe('no-stream');
@@ -55,7 +73,10 @@ describe('event store node', () => {
   });
 
   it('does not append an event id twice', () => {
-    const t = TestSimulation.of({ src: deposits(60, { 'event-id': 'dep-{{randInt 1 5}}' }), store: 'event-store', ok: 'sink' }, ['src -> store', 'store:appended -> ok']);
+    const t = TestSimulation.of(
+      { src: deposits(60, { 'event-id': 'dep-{{randInt 1 5}}' }), store: 'event-store', ok: 'sink' },
+      ['src -> store', 'store:appended -> ok'],
+    );
     t.run();
     const store = storeOf(t);
     expect(store.head).toBe(5);
@@ -63,12 +84,41 @@ describe('event store node', () => {
   });
 
   it('appends a batch message atomically, or not at all', () => {
-    const batch = (events: unknown[], expected = 'any') => ({ kind: 'event', type: 'Batch', headers: { 'aggregate-id': 'o-1', batch: 'true', 'expected-version': expected }, payload: { events } });
+    const batch = (events: unknown[], expected = 'any') => ({
+      kind: 'event',
+      type: 'Batch',
+      headers: { 'aggregate-id': 'o-1', batch: 'true', 'expected-version': expected },
+      payload: { events },
+    });
     const t = TestSimulation.of(
       {
-        a: ['producer', { rate: 1, count: 1, message: batch([{ type: 'Placed', id: 'p1' }, { type: 'Paid', id: 'p2' }]) }],
-        b: ['producer', { rate: 1, count: 1, startAt: 10, message: batch([{ type: 'Shipped', id: 's1' }, { type: 'Paid', id: 'p2' }]) }],
-        c: ['producer', { rate: 1, count: 1, startAt: 20, message: batch([{ type: 'Shipped', id: 's1' }], '1') }],
+        a: [
+          'producer',
+          {
+            rate: 1,
+            count: 1,
+            message: batch([
+              { type: 'Placed', id: 'p1' },
+              { type: 'Paid', id: 'p2' },
+            ]),
+          },
+        ],
+        b: [
+          'producer',
+          {
+            rate: 1,
+            count: 1,
+            startAt: 10,
+            message: batch([
+              { type: 'Shipped', id: 's1' },
+              { type: 'Paid', id: 'p2' },
+            ]),
+          },
+        ],
+        c: [
+          'producer',
+          { rate: 1, count: 1, startAt: 20, message: batch([{ type: 'Shipped', id: 's1' }], '1') },
+        ],
         d: ['producer', { rate: 1, count: 1, startAt: 30, message: batch([{ payload: 1 }]) }],
         store: 'event-store',
         bad: 'dead-letter',
@@ -90,10 +140,12 @@ describe('event store node', () => {
   it('catch-up subscriptions get the seeded events first, then live ones; live ones only new events; filters apply', () => {
     const received = new Map<string, Message[]>();
     const t = new TestSimulation(
-      TestSimulation.of(
-        { src: deposits(10), store: 'event-store', cu: 'sink', live: 'sink', only: 'sink' },
-        ['src -> store', ['store:events -> cu', { from: 'catch-up' }], ['store:events -> live', { from: 'live' }], ['store:events -> only', { types: ['Opened'], streamPrefix: 'acct-9' }]],
-      ).topology,
+      TestSimulation.of({ src: deposits(10), store: 'event-store', cu: 'sink', live: 'sink', only: 'sink' }, [
+        'src -> store',
+        ['store:events -> cu', { from: 'catch-up' }],
+        ['store:events -> live', { from: 'live' }],
+        ['store:events -> only', { types: ['Opened'], streamPrefix: 'acct-9' }],
+      ]).topology,
       { patterns: recordingPatterns(received) },
     );
     const seeded: StoredEvent[] = [1, 2, 3].map((i) => ({
@@ -114,7 +166,11 @@ describe('event store node', () => {
     expect(positions('cu')).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
     expect(positions('live')).toEqual(Array.from({ length: 10 }, (_, i) => i + 4));
     expect(positions('only')).toEqual([3]);
-    expect(received.get('cu')![0].headers).toMatchObject({ 'stream-id': 'acct-1', version: '1', 'event-id': 'old-1' });
+    expect(received.get('cu')![0].headers).toMatchObject({
+      'stream-id': 'acct-1',
+      version: '1',
+      'event-id': 'old-1',
+    });
     // ids made in this run carry the new epoch
     expect(storeOf(t).at(4)!.eventId).toMatch(/^5:/);
     expectBalanced(t);
@@ -126,7 +182,10 @@ describe('event store node', () => {
       TestSimulation.of(
         {
           src: deposits(9, { 'aggregate-id': 'a', 'schema-version': '1' }),
-          store: ['event-store', { upcasters: [{ type: 'Deposited', from: 1, to: 2, set: { currency: '"EUR"' } }] }],
+          store: [
+            'event-store',
+            { upcasters: [{ type: 'Deposited', from: 1, to: 2, set: { currency: '"EUR"' } }] },
+          ],
           sub: 'sink',
         },
         ['src -> store', 'store:events -> sub'],
@@ -138,14 +197,23 @@ describe('event store node', () => {
     expect(sub).toHaveLength(9);
     expect(sub[0].payload).toMatchObject({ currency: 'EUR' });
     expect(sub[0].headers['schema-version']).toBe('2');
-    const page = t.action('store', 'read', { streamId: 'a', fromVersion: 2, limit: 3 }) as { events: { version: number; upcastFrom?: number }[] };
+    const page = t.action('store', 'read', { streamId: 'a', fromVersion: 2, limit: 3 }) as {
+      events: { version: number; upcastFrom?: number }[];
+    };
     expect(page.events.map((e) => [e.version, e.upcastFrom])).toEqual([
       [2, 1],
       [3, 1],
       [4, 1],
     ]);
-    expect(t.action('store', 'stateAt', { streamId: 'a', version: 3 })).toMatchObject({ hasReducer: false, version: 3 });
-    expect(t.action('store', 'streams', {})).toMatchObject({ total: 1, head: 9, items: [{ streamId: 'a', version: 9, lastPosition: 9 }] });
+    expect(t.action('store', 'stateAt', { streamId: 'a', version: 3 })).toMatchObject({
+      hasReducer: false,
+      version: 3,
+    });
+    expect(t.action('store', 'streams', {})).toMatchObject({
+      total: 1,
+      head: 9,
+      items: [{ streamId: 'a', version: 9, lastPosition: 9 }],
+    });
     expect(t.action('store', 'replay', {})).toEqual({ replayed: 9 });
     t.run();
     expect(sub).toHaveLength(18);

@@ -38,17 +38,23 @@ interface Subscription {
  * The event store model behind a node id, for patterns that use a store (command handlers, query
  * handlers, sagas); throws a clear error when the id names no event store.
  */
-export function resolveStore(ctx: NodeContext<never> | NodeContext<Record<string, unknown>>, storeId: string, field = 'config.store'): EventStoreModel {
+export function resolveStore(
+  ctx: NodeContext<never> | NodeContext<Record<string, unknown>>,
+  storeId: string,
+  field = 'config.store',
+): EventStoreModel {
   let model: unknown = null;
   try {
     model = ctx.call(storeId, 'model');
   } catch {
     model = null;
   }
-  if (!(model instanceof EventStoreModel)) throw new Error(`node "${ctx.id}": ${field}: "${storeId}" is not an event-store node of this topology`);
+  if (!(model instanceof EventStoreModel))
+    throw new Error(`node "${ctx.id}": ${field}: "${storeId}" is not an event-store node of this topology`);
   return model;
 }
 
+/** The `event-store` kind. */
 export const eventStore: PatternDefinition = {
   kind: 'event-store',
   create(ctx: NodeContext<Config>): NodeBehavior {
@@ -59,12 +65,19 @@ export const eventStore: PatternDefinition = {
     const evalCtx = { now: 0 };
     const subs: Subscription[] = ctx.outEdges('events').map((edge) => {
       const s = edge.config as SubConfig;
-      return { edge, catchUp: s.from !== 'live', types: s.types.length ? new Set(s.types) : null, prefix: s.streamPrefix, active: false };
+      return {
+        edge,
+        catchUp: s.from !== 'live',
+        types: s.types.length ? new Set(s.types) : null,
+        prefix: s.streamPrefix,
+        active: false,
+      };
     });
     let published = 0;
     let invalid = 0;
 
-    const matches = (s: Subscription, e: StoredEvent) => (s.types === null || s.types.has(e.type)) && (s.prefix === '' || e.streamId.startsWith(s.prefix));
+    const matches = (s: Subscription, e: StoredEvent) =>
+      (s.types === null || s.types.has(e.type)) && (s.prefix === '' || e.streamId.startsWith(s.prefix));
 
     const publish = (s: Subscription, e: StoredEvent, replay: boolean) => {
       const r = model.upcast(e, ctx.now());
@@ -76,7 +89,17 @@ export const eventStore: PatternDefinition = {
         'schema-version': String(r.schemaVersion),
       };
       if (replay) headers.replay = 'true';
-      const m = ctx.createMessage({ kind: 'event', type: r.type, headers, payload: r.payload, correlationId: r.correlationId, causationId: r.causationId }, false);
+      const m = ctx.createMessage(
+        {
+          kind: 'event',
+          type: r.type,
+          headers,
+          payload: r.payload,
+          correlationId: r.correlationId,
+          causationId: r.causationId,
+        },
+        false,
+      );
       published++;
       ctx.send(s.edge, m);
     };
@@ -111,20 +134,40 @@ export const eventStore: PatternDefinition = {
     /** The events a message asks to append, or an error text. */
     const eventsOf = (msg: Message): NewEvent[] | string => {
       const schema = Number(msg.headers['schema-version'] ?? 1);
-      if (!Number.isInteger(schema) || schema < 1) return `bad schema-version header "${msg.headers['schema-version']}"`;
+      if (!Number.isInteger(schema) || schema < 1)
+        return `bad schema-version header "${msg.headers['schema-version']}"`;
       if (msg.headers.batch !== 'true') {
-        return [{ eventId: msg.headers['event-id'] ?? `${model.epoch}:${msg.id}`, type: msg.type, payload: msg.payload, schemaVersion: schema, correlationId: msg.correlationId, causationId: msg.id }];
+        return [
+          {
+            eventId: msg.headers['event-id'] ?? `${model.epoch}:${msg.id}`,
+            type: msg.type,
+            payload: msg.payload,
+            schemaVersion: schema,
+            correlationId: msg.correlationId,
+            causationId: msg.id,
+          },
+        ];
       }
       const list = isObject(msg.payload) ? msg.payload.events : undefined;
-      if (!Array.isArray(list) || list.length === 0 || list.length > MAX_BATCH) return `a batch needs payload.events: 1 to ${MAX_BATCH} events`;
+      if (!Array.isArray(list) || list.length === 0 || list.length > MAX_BATCH)
+        return `a batch needs payload.events: 1 to ${MAX_BATCH} events`;
       const out: NewEvent[] = [];
       for (let i = 0; i < list.length; i++) {
         const e = list[i];
-        if (!isObject(e) || typeof e.type !== 'string' || e.type === '') return `payload.events[${i}] needs a type`;
+        if (!isObject(e) || typeof e.type !== 'string' || e.type === '')
+          return `payload.events[${i}] needs a type`;
         const sv = e.schemaVersion === undefined ? schema : e.schemaVersion;
-        if (typeof sv !== 'number' || !Number.isInteger(sv) || sv < 1) return `payload.events[${i}].schemaVersion is not a version`;
+        if (typeof sv !== 'number' || !Number.isInteger(sv) || sv < 1)
+          return `payload.events[${i}].schemaVersion is not a version`;
         const id = typeof e.id === 'string' && e.id !== '' ? e.id : `${model.epoch}:${msg.id}:${i}`;
-        out.push({ eventId: id, type: e.type, payload: (e.payload ?? null) as JsonValue, schemaVersion: sv, correlationId: msg.correlationId, causationId: msg.id });
+        out.push({
+          eventId: id,
+          type: e.type,
+          payload: (e.payload ?? null) as JsonValue,
+          schemaVersion: sv,
+          correlationId: msg.correlationId,
+          causationId: msg.id,
+        });
       }
       return out;
     };
@@ -137,7 +180,8 @@ export const eventStore: PatternDefinition = {
       onTimer(tag) {
         if (tag !== CATCH_UP) return;
         for (const s of subs) {
-          if (s.catchUp) for (const e of model.readAll(0)) if (matches(s, e)) publish(s, model.at(e.position)!, false);
+          if (s.catchUp)
+            for (const e of model.readAll(0)) if (matches(s, e)) publish(s, model.at(e.position)!, false);
           s.active = true;
         }
       },
@@ -169,12 +213,22 @@ export const eventStore: PatternDefinition = {
         const r = model.append(streamId, events, expected, ctx.now());
         if (r.ok) {
           const last = r.events.length ? r.events[r.events.length - 1].position : 0;
-          msg.headers = { ...msg.headers, 'stream-id': streamId, version: String(r.version), position: String(last) };
+          msg.headers = {
+            ...msg.headers,
+            'stream-id': streamId,
+            version: String(r.version),
+            position: String(last),
+          };
           if (r.duplicate) msg.headers.duplicate = 'true';
           ctx.emit('appended', msg);
           return;
         }
-        msg.headers = { ...msg.headers, 'stream-id': streamId, 'expected-version': String(r.expected), 'actual-version': String(r.actual) };
+        msg.headers = {
+          ...msg.headers,
+          'stream-id': streamId,
+          'expected-version': String(r.expected),
+          'actual-version': String(r.actual),
+        };
         msg.deadLetterDetail = `concurrency conflict on ${streamId}: expected ${r.expected}, actual ${r.actual}${r.reason === 'partial-duplicate' ? ' (some event ids already stored)' : ''}`;
         ctx.emit('conflict', msg, 'error');
       },
@@ -196,7 +250,10 @@ export const eventStore: PatternDefinition = {
       },
       action(name, args) {
         if (name === 'replay') {
-          const n = replay(typeof args.streamId === 'string' ? args.streamId : null, typeof args.target === 'number' ? args.target : null);
+          const n = replay(
+            typeof args.streamId === 'string' ? args.streamId : null,
+            typeof args.target === 'number' ? args.target : null,
+          );
           return { replayed: n };
         }
         return storeActions(model, name, args, ctx.now());

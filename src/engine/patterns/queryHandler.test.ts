@@ -6,33 +6,85 @@ import { TestSimulation } from '../testing/TestSimulation';
 import { PATTERNS } from './index';
 
 const PROJECTION = [
-  { event: 'Deposited', op: 'increment', key: 'headers["stream-id"]', field: 'balance', value: 'payload.amount' },
-  { event: 'Withdrawn', op: 'increment', key: 'headers["stream-id"]', field: 'balance', value: '-payload.amount' },
+  {
+    event: 'Deposited',
+    op: 'increment',
+    key: 'headers["stream-id"]',
+    field: 'balance',
+    value: 'payload.amount',
+  },
+  {
+    event: 'Withdrawn',
+    op: 'increment',
+    key: 'headers["stream-id"]',
+    field: 'balance',
+    value: '-payload.amount',
+  },
   { event: 'Deposited', op: 'upsert', key: 'headers["stream-id"]', set: { ignored: '1' } },
   { event: 'Deposited', op: 'append', key: '"audit"', field: 'amounts', value: 'payload.amount' },
 ];
 
 const QUERIES = [
   { type: 'GetAccount', op: 'get', key: 'payload.id' },
-  { type: 'RichAccounts', op: 'list', filter: 'payload.balance > 200', sortBy: 'balance', order: 'desc', pageSize: 2, page: 'payload.page' },
+  {
+    type: 'RichAccounts',
+    op: 'list',
+    filter: 'payload.balance > 200',
+    sortBy: 'balance',
+    order: 'desc',
+    pageSize: 2,
+    page: 'payload.page',
+  },
 ];
 
 function cqrs(applyTime: Record<string, unknown>, queries = false, until = 20_000) {
   return TestSimulation.of(
     {
-      cmds: ['producer', { rate: 50, count: 500, message: { type: 'Deposit', payload: { account: '{{randInt 1 5}}', amount: '{{randInt 1 20}}' } } }],
+      cmds: [
+        'producer',
+        {
+          rate: 50,
+          count: 500,
+          message: { type: 'Deposit', payload: { account: '{{randInt 1 5}}', amount: '{{randInt 1 20}}' } },
+        },
+      ],
       h: ['command-handler', { ...BANK_HANDLER, decideTime: { dist: 'constant', value: 1 } }],
       store: 'event-store',
-      view: ['query-handler', { store: 'store', projection: PROJECTION, queries: QUERIES, applyTime, cache: { ttl: 500 } }],
+      view: [
+        'query-handler',
+        { store: 'store', projection: PROJECTION, queries: QUERIES, applyTime, cache: { ttl: 500 } },
+      ],
       ...(queries
         ? {
-            q: ['producer', { rate: 20, arrival: 'constant', count: 100, startAt: 12_000, message: { kind: 'document', type: 'GetAccount', payload: { id: 'acct-{{randInt 1 2}}' } } }],
-            l: ['producer', { rate: 5, arrival: 'constant', count: 10, startAt: 12_000, message: { kind: 'document', type: 'RichAccounts', payload: { page: 0 } } }],
+            q: [
+              'producer',
+              {
+                rate: 20,
+                arrival: 'constant',
+                count: 100,
+                startAt: 12_000,
+                message: { kind: 'document', type: 'GetAccount', payload: { id: 'acct-{{randInt 1 2}}' } },
+              },
+            ],
+            l: [
+              'producer',
+              {
+                rate: 5,
+                arrival: 'constant',
+                count: 10,
+                startAt: 12_000,
+                message: { kind: 'document', type: 'RichAccounts', payload: { page: 0 } },
+              },
+            ],
             replies: 'sink',
           }
         : {}),
     },
-    ['cmds -> h', 'store:events -> view', ...(queries ? ['q -> view:queries', 'l -> view:queries', 'view -> replies'] : [])],
+    [
+      'cmds -> h',
+      'store:events -> view',
+      ...(queries ? ['q -> view:queries', 'l -> view:queries', 'view -> replies'] : []),
+    ],
     { until },
   );
 }
@@ -42,7 +94,12 @@ describe('query handler', () => {
     const t = cqrs({ dist: 'constant', value: 0 });
     t.run();
     const store = storeOf(t);
-    const rows = t.action('view', 'rows', { limit: 100, sortBy: 'balance', desc: true }) as { total: number; rows: { key: string; row: { balance: number } }[]; lag: number; position: number };
+    const rows = t.action('view', 'rows', { limit: 100, sortBy: 'balance', desc: true }) as {
+      total: number;
+      rows: { key: string; row: { balance: number } }[];
+      lag: number;
+      position: number;
+    };
     expect(rows.total).toBe(6); // five accounts and the audit row
     for (const { key, row } of rows.rows) {
       if (key === 'audit') continue;
@@ -78,7 +135,9 @@ describe('query handler', () => {
         },
       }),
     };
-    const t = new TestSimulation(cqrs({ dist: 'constant', value: 0 }, true).topology, { patterns: new Map([...PATTERNS, ['sink', recorder]]) });
+    const t = new TestSimulation(cqrs({ dist: 'constant', value: 0 }, true).topology, {
+      patterns: new Map([...PATTERNS, ['sink', recorder]]),
+    });
     t.run();
     const gets = replies.filter((m) => m.type === 'GetAccountResult');
     const lists = replies.filter((m) => m.type === 'RichAccountsResult');
@@ -88,7 +147,11 @@ describe('query handler', () => {
     const g = gets[gets.length - 1].payload as { key: string; found: boolean; row: { balance: number } };
     expect(g.found).toBe(true);
     expect(g.row.balance).toBe(store.load(g.key, store.reducerFor(g.key)!).state.balance);
-    const page = lists[0].payload as { total: number; pageSize: number; rows: { key: string; balance: number }[] };
+    const page = lists[0].payload as {
+      total: number;
+      pageSize: number;
+      rows: { key: string; balance: number }[];
+    };
     expect(page.pageSize).toBe(2);
     expect(page.rows.length).toBeLessThanOrEqual(2);
     expect(page.rows.every((r) => r.balance > 200)).toBe(true);

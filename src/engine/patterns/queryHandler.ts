@@ -21,8 +21,10 @@ type Config = z.output<typeof queryHandlerConfig>;
 const APPLIED = 1;
 const ANSWER = 2;
 
-const num = (v: unknown, dflt: number, max: number) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.min(Math.floor(v), max) : dflt);
+const num = (v: unknown, dflt: number, max: number) =>
+  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.min(Math.floor(v), max) : dflt;
 
+/** The `query-handler` kind. */
 export const queryHandler: PatternDefinition = {
   kind: 'query-handler',
   create(ctx: NodeContext<Config>): NodeBehavior {
@@ -123,8 +125,19 @@ export const queryHandler: PatternDefinition = {
       action(name, args) {
         switch (name) {
           case 'rows': {
-            const page = rm.page(num(args.offset, 0, 1e9), num(args.limit, 50, 1000) || 1, typeof args.sortBy === 'string' ? args.sortBy : null, args.desc === true);
-            return { ...page, position: rm.position, head: head(), lag: Math.max(0, head() - rm.position), stats: { ...rm.stats } };
+            const page = rm.page(
+              num(args.offset, 0, 1e9),
+              num(args.limit, 50, 1000) || 1,
+              typeof args.sortBy === 'string' ? args.sortBy : null,
+              args.desc === true,
+            );
+            return {
+              ...page,
+              position: rm.position,
+              head: head(),
+              lag: Math.max(0, head() - rm.position),
+              stats: { ...rm.stats },
+            };
           }
           case 'reset':
             rm.reset();

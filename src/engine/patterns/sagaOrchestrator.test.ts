@@ -23,14 +23,29 @@ interface Options {
 /** A travel booking: the saga calls three services, each replying on success and on failure. */
 function travel(o: Options) {
   const nodes: Record<string, unknown> = {
-    trips: ['producer', { rate: 20, count: o.count ?? 30, message: { type: 'BookTrip', payload: { traveller: 'T{{seq}}' } } }],
-    saga: ['saga-orchestrator', { store: 'store', steps: STEPS.map((s, i) => ({ ...s, timeout: o.timeout[i] })), compensateTimedOut: o.compensateTimedOut ?? true }],
+    trips: [
+      'producer',
+      { rate: 20, count: o.count ?? 30, message: { type: 'BookTrip', payload: { traveller: 'T{{seq}}' } } },
+    ],
+    saga: [
+      'saga-orchestrator',
+      {
+        store: 'store',
+        steps: STEPS.map((s, i) => ({ ...s, timeout: o.timeout[i] })),
+        compensateTimedOut: o.compensateTimedOut ?? true,
+      },
+    ],
     store: 'event-store',
     done: 'sink',
     undone: 'sink',
     failed: 'sink',
   };
-  const edges: string[] = ['trips -> saga', 'saga:completed -> done', 'saga:compensated -> undone', 'saga:failed -> failed'];
+  const edges: string[] = [
+    'trips -> saga',
+    'saga:completed -> done',
+    'saga:compensated -> undone',
+    'saga:failed -> failed',
+  ];
   STEPS.forEach((s, i) => {
     nodes[s.name] = [
       'service-activator',
@@ -38,8 +53,18 @@ function travel(o: Options) {
         concurrency: 4,
         onFailure: 'error',
         operations: [
-          { type: s.command, name: 'do', serviceTime: { dist: 'exponential', mean: o.mean[i] }, failureRate: o.failure[i] },
-          { type: s.compensation, name: 'undo', serviceTime: { dist: 'exponential', mean: o.mean[i] }, failureRate: o.undoFailure ?? 0 },
+          {
+            type: s.command,
+            name: 'do',
+            serviceTime: { dist: 'exponential', mean: o.mean[i] },
+            failureRate: o.failure[i],
+          },
+          {
+            type: s.compensation,
+            name: 'undo',
+            serviceTime: { dist: 'exponential', mean: o.mean[i] },
+            failureRate: o.undoFailure ?? 0,
+          },
         ],
       },
     ];
@@ -61,7 +86,9 @@ const timelines = (t: TestSimulation): Timeline[] => {
 
 /** Compensations run for exactly the steps that completed (or timed out), in reverse order, once each. */
 function expectProperCompensation(tl: Timeline, compensateTimedOut: boolean) {
-  const completed = tl.log.filter((e) => e.type === 'StepCompleted' || (compensateTimedOut && e.type === 'StepTimedOut')).map((e) => e.step);
+  const completed = tl.log
+    .filter((e) => e.type === 'StepCompleted' || (compensateTimedOut && e.type === 'StepTimedOut'))
+    .map((e) => e.step);
   const compStarted = tl.log.filter((e) => e.type === 'CompensationStarted').map((e) => e.step);
   const compDone = tl.log.filter((e) => e.type === 'CompensationCompleted').map((e) => e.step);
   if (tl.state === 'completed') {
@@ -81,7 +108,12 @@ describe('saga orchestrator', () => {
     const r = t.run();
     expect(r.nodes.done.received).toBe(30);
     expect(figuresOf(t, 'saga')).toMatchObject({ completed: 30, running: 0, compensated: 0 });
-    for (const tl of timelines(t)) expect(tl.log.map((e) => e.type)).toEqual(['SagaStarted', ...STEPS.flatMap(() => ['StepStarted', 'StepCompleted']), 'SagaCompleted']);
+    for (const tl of timelines(t))
+      expect(tl.log.map((e) => e.type)).toEqual([
+        'SagaStarted',
+        ...STEPS.flatMap(() => ['StepStarted', 'StepCompleted']),
+        'SagaCompleted',
+      ]);
     expectBalanced(t);
   });
 
@@ -104,13 +136,23 @@ describe('saga orchestrator', () => {
     const tls = timelines(t);
     const timedOut = tls.filter((tl) => tl.log.some((e) => e.type === 'StepTimedOut'));
     expect(timedOut.length).toBeGreaterThan(10);
-    for (const tl of timedOut) expect(tl.log.filter((e) => e.type === 'CompensationStarted').map((e) => e.step)).toEqual(['hotel', 'flight']);
+    for (const tl of timedOut)
+      expect(tl.log.filter((e) => e.type === 'CompensationStarted').map((e) => e.step)).toEqual([
+        'hotel',
+        'flight',
+      ]);
     // late replies of timed-out steps are absorbed
     expect(figuresOf(t, 'saga').late).toBeGreaterThan(0);
   });
 
   it('a compensation that fails leaves the saga failed, by the failed port', () => {
-    const t = travel({ failure: [0, 0, 1], mean: [10, 10, 10], timeout: [1000, 1000, 1000], undoFailure: 1, count: 5 });
+    const t = travel({
+      failure: [0, 0, 1],
+      mean: [10, 10, 10],
+      timeout: [1000, 1000, 1000],
+      undoFailure: 1,
+      count: 5,
+    });
     const r = t.run();
     expect(r.nodes.failed.received).toBe(5);
     for (const tl of timelines(t)) {
@@ -137,17 +179,24 @@ describe('saga orchestrator', () => {
     const mean = fc.integer({ min: 1, max: 80 });
     const timeout = fc.oneof(fc.constant(0), fc.integer({ min: 5, max: 300 }));
     fc.assert(
-      fc.property(fc.tuple(rate, rate, rate), fc.tuple(mean, mean, mean), fc.tuple(timeout, timeout, timeout), fc.boolean(), fc.integer({ min: 1, max: 1e6 }), (failure, means, timeouts, cto, seed) => {
-        const t = travel({ failure, mean: means, timeout: timeouts, compensateTimedOut: cto, seed });
-        const r = t.run();
-        const f = figuresOf(t, 'saga');
-        expect(f.running + f.compensating).toBe(0);
-        expect(f.failed).toBe(0);
-        expect(f.completed + f.compensated).toBe(30);
-        expect(r.nodes.done.received + r.nodes.undone.received).toBe(30);
-        for (const tl of timelines(t)) expectProperCompensation(tl, cto);
-        expectBalanced(t);
-      }),
+      fc.property(
+        fc.tuple(rate, rate, rate),
+        fc.tuple(mean, mean, mean),
+        fc.tuple(timeout, timeout, timeout),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 1e6 }),
+        (failure, means, timeouts, cto, seed) => {
+          const t = travel({ failure, mean: means, timeout: timeouts, compensateTimedOut: cto, seed });
+          const r = t.run();
+          const f = figuresOf(t, 'saga');
+          expect(f.running + f.compensating).toBe(0);
+          expect(f.failed).toBe(0);
+          expect(f.completed + f.compensated).toBe(30);
+          expect(r.nodes.done.received + r.nodes.undone.received).toBe(30);
+          for (const tl of timelines(t)) expectProperCompensation(tl, cto);
+          expectBalanced(t);
+        },
+      ),
       { numRuns: 40 },
     );
   });

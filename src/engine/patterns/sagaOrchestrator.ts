@@ -50,6 +50,7 @@ interface Instance {
   endedAt: number | null;
 }
 
+/** The `saga-orchestrator` kind. */
 export const sagaOrchestrator: PatternDefinition = {
   kind: 'saga-orchestrator',
   create(ctx: NodeContext<Config>): NodeBehavior {
@@ -62,13 +63,21 @@ export const sagaOrchestrator: PatternDefinition = {
       failedBy: new Set(s.failedBy),
       timeout: s.timeout,
       compensation: s.compensation ?? null,
-      compensatedBy: new Set(s.compensatedBy.length ? s.compensatedBy : s.compensation ? [s.compensation] : []),
+      compensatedBy: new Set(
+        s.compensatedBy.length ? s.compensatedBy : s.compensation ? [s.compensation] : [],
+      ),
     }));
     const startTypes = c.start.length ? new Set(c.start) : null;
     const instances = new Map<string, Instance>();
     const finished: string[] = [];
     let finishedHead = 0;
-    const counts: Record<SagaState, number> = { running: 0, completed: 0, compensating: 0, compensated: 0, failed: 0 };
+    const counts: Record<SagaState, number> = {
+      running: 0,
+      completed: 0,
+      compensating: 0,
+      compensated: 0,
+      failed: 0,
+    };
     let late = 0;
     let log: SagaLogWriter = new SagaLogWriter(null, ctx.id);
 
@@ -97,15 +106,31 @@ export const sagaOrchestrator: PatternDefinition = {
           return null;
         }
       }
-      return ctx.derive(start, { kind: 'command', type, payload, headers: { saga: ctx.id, step: step.name } });
+      return ctx.derive(start, {
+        kind: 'command',
+        type,
+        payload,
+        headers: { saga: ctx.id, step: step.name },
+      });
     };
 
-    const finish = (inst: Instance, s: 'completed' | 'compensated' | 'failed', detail: string | null = null) => {
+    const finish = (
+      inst: Instance,
+      s: 'completed' | 'compensated' | 'failed',
+      detail: string | null = null,
+    ) => {
       setState(inst, s);
       inst.waiting = null;
       inst.token++;
       inst.endedAt = ctx.now();
-      log.write(inst.log, inst.id, s === 'completed' ? 'SagaCompleted' : s === 'compensated' ? 'SagaCompensated' : 'SagaFailed', ctx.now(), null, detail);
+      log.write(
+        inst.log,
+        inst.id,
+        s === 'completed' ? 'SagaCompleted' : s === 'compensated' ? 'SagaCompensated' : 'SagaFailed',
+        ctx.now(),
+        null,
+        detail,
+      );
       const start = inst.start!;
       inst.start = null;
       if (s === 'failed') {
@@ -175,9 +200,18 @@ export const sagaOrchestrator: PatternDefinition = {
       const failed = msg.deadLetterReason !== null;
       const now = ctx.now();
       if (inst.waiting === 'step') {
-        const isFailure = step.failedBy.has(msg.type) || (failed && (step.completedBy.has(msg.type) || msg.type === step.command));
+        const isFailure =
+          step.failedBy.has(msg.type) ||
+          (failed && (step.completedBy.has(msg.type) || msg.type === step.command));
         if (isFailure) {
-          log.write(inst.log, inst.id, 'StepFailed', now, step.name, msg.deadLetterDetail ?? msg.deadLetterReason ?? msg.type);
+          log.write(
+            inst.log,
+            inst.id,
+            'StepFailed',
+            now,
+            step.name,
+            msg.deadLetterDetail ?? msg.deadLetterReason ?? msg.type,
+          );
           compensate(inst);
         } else if (step.completedBy.has(msg.type)) {
           log.write(inst.log, inst.id, 'StepCompleted', now, step.name, msg.type);
@@ -192,7 +226,14 @@ export const sagaOrchestrator: PatternDefinition = {
         return;
       }
       if (failed) {
-        log.write(inst.log, inst.id, 'CompensationFailed', now, step.name, msg.deadLetterDetail ?? msg.deadLetterReason);
+        log.write(
+          inst.log,
+          inst.id,
+          'CompensationFailed',
+          now,
+          step.name,
+          msg.deadLetterDetail ?? msg.deadLetterReason,
+        );
         finish(inst, 'failed', `compensation of ${step.name} failed`);
         return;
       }
@@ -200,7 +241,13 @@ export const sagaOrchestrator: PatternDefinition = {
       nextCompensation(inst);
     };
 
-    const summary = (inst: Instance) => ({ id: inst.id, state: inst.state, step: steps[inst.step]?.name ?? null, startedAt: inst.startedAt, endedAt: inst.endedAt });
+    const summary = (inst: Instance) => ({
+      id: inst.id,
+      state: inst.state,
+      step: steps[inst.step]?.name ?? null,
+      startedAt: inst.startedAt,
+      endedAt: inst.endedAt,
+    });
 
     return {
       start() {
@@ -222,7 +269,19 @@ export const sagaOrchestrator: PatternDefinition = {
           ctx.drop(msg, 'duplicate');
           return;
         }
-        const inst: Instance = { id: msg.correlationId, start: msg, state: 'running', step: 0, waiting: null, token: 0, done: [], toCompensate: [], log: [], startedAt: ctx.now(), endedAt: null };
+        const inst: Instance = {
+          id: msg.correlationId,
+          start: msg,
+          state: 'running',
+          step: 0,
+          waiting: null,
+          token: 0,
+          done: [],
+          toCompensate: [],
+          log: [],
+          startedAt: ctx.now(),
+          endedAt: null,
+        };
         instances.set(inst.id, inst);
         counts.running++;
         log.write(inst.log, inst.id, 'SagaStarted', ctx.now(), null, msg.type);
@@ -234,12 +293,26 @@ export const sagaOrchestrator: PatternDefinition = {
         if (inst.token !== token || inst.waiting === null) return;
         const step = steps[inst.step];
         if (inst.waiting === 'step') {
-          log.write(inst.log, inst.id, 'StepTimedOut', ctx.now(), step.name, `no reply in ${step.timeout} ms`);
+          log.write(
+            inst.log,
+            inst.id,
+            'StepTimedOut',
+            ctx.now(),
+            step.name,
+            `no reply in ${step.timeout} ms`,
+          );
           if (c.compensateTimedOut) inst.done.push(inst.step);
           compensate(inst);
           return;
         }
-        log.write(inst.log, inst.id, 'CompensationFailed', ctx.now(), step.name, `no reply in ${c.compensationTimeout} ms`);
+        log.write(
+          inst.log,
+          inst.id,
+          'CompensationFailed',
+          ctx.now(),
+          step.name,
+          `no reply in ${c.compensationTimeout} ms`,
+        );
         finish(inst, 'failed', `compensation of ${step.name} timed out`);
       },
       held: () => counts.running + counts.compensating,
@@ -249,15 +322,26 @@ export const sagaOrchestrator: PatternDefinition = {
           case 'instances': {
             const state = typeof args.state === 'string' ? args.state : null;
             const offset = typeof args.offset === 'number' ? Math.max(0, Math.floor(args.offset)) : 0;
-            const limit = typeof args.limit === 'number' ? Math.min(1000, Math.max(1, Math.floor(args.limit))) : 100;
+            const limit =
+              typeof args.limit === 'number' ? Math.min(1000, Math.max(1, Math.floor(args.limit))) : 100;
             const all = [...instances.values()].filter((i) => state === null || i.state === state);
             all.reverse(); // newest first
-            return { total: all.length, counts: { ...counts }, late, states: SAGA_STATES, items: all.slice(offset, offset + limit).map(summary) };
+            return {
+              total: all.length,
+              counts: { ...counts },
+              late,
+              states: SAGA_STATES,
+              items: all.slice(offset, offset + limit).map(summary),
+            };
           }
           case 'timeline': {
             const inst = instances.get(String(args.id));
             if (!inst) return null;
-            return { ...summary(inst), steps: steps.map((s) => ({ name: s.name, command: s.command, compensation: s.compensation })), log: inst.log };
+            return {
+              ...summary(inst),
+              steps: steps.map((s) => ({ name: s.name, command: s.command, compensation: s.compensation })),
+              log: inst.log,
+            };
           }
           case 'stats':
             return { counts: { ...counts }, late };

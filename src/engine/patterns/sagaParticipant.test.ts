@@ -7,19 +7,64 @@ import { TestSimulation } from '../testing/TestSimulation';
 function choreography(paymentFailure = 0.3, shippingFailure = 0.2) {
   return TestSimulation.of(
     {
-      orders: ['producer', { rate: 20, count: 200, message: { type: 'PlaceOrder', payload: { sku: 'A-{{randInt 1 9}}' } } }],
-      order: ['saga-participant', { store: 'store', on: ['PlaceOrder'], success: 'OrderPlaced', failure: 'OrderRejected', compensateOn: ['PaymentFailed', 'PaymentRefunded'], compensated: 'OrderCancelled', serviceTime: { dist: 'constant', value: 5 } }],
-      payment: ['saga-participant', { store: 'store', on: ['OrderPlaced'], failureRate: paymentFailure, success: 'PaymentCompleted', failure: 'PaymentFailed', compensateOn: ['ShippingFailed'], compensated: 'PaymentRefunded' }],
-      shipping: ['saga-participant', { store: 'store', on: ['PaymentCompleted'], failureRate: shippingFailure, success: 'Shipped', failure: 'ShippingFailed', compensateOn: [], compensated: 'ShipmentCancelled' }],
+      orders: [
+        'producer',
+        { rate: 20, count: 200, message: { type: 'PlaceOrder', payload: { sku: 'A-{{randInt 1 9}}' } } },
+      ],
+      order: [
+        'saga-participant',
+        {
+          store: 'store',
+          on: ['PlaceOrder'],
+          success: 'OrderPlaced',
+          failure: 'OrderRejected',
+          compensateOn: ['PaymentFailed', 'PaymentRefunded'],
+          compensated: 'OrderCancelled',
+          serviceTime: { dist: 'constant', value: 5 },
+        },
+      ],
+      payment: [
+        'saga-participant',
+        {
+          store: 'store',
+          on: ['OrderPlaced'],
+          failureRate: paymentFailure,
+          success: 'PaymentCompleted',
+          failure: 'PaymentFailed',
+          compensateOn: ['ShippingFailed'],
+          compensated: 'PaymentRefunded',
+        },
+      ],
+      shipping: [
+        'saga-participant',
+        {
+          store: 'store',
+          on: ['PaymentCompleted'],
+          failureRate: shippingFailure,
+          success: 'Shipped',
+          failure: 'ShippingFailed',
+          compensateOn: [],
+          compensated: 'ShipmentCancelled',
+        },
+      ],
       bus: 'publish-subscribe',
       store: 'event-store',
     },
-    ['orders -> order', 'order -> bus', 'payment -> bus', 'shipping -> bus', 'bus -> order', 'bus -> payment', 'bus -> shipping'],
+    [
+      'orders -> order',
+      'order -> bus',
+      'payment -> bus',
+      'shipping -> bus',
+      'bus -> order',
+      'bus -> payment',
+      'bus -> shipping',
+    ],
     { until: 120_000 },
   );
 }
 
-const types = (t: TestSimulation, id: string) => sagaTimeline(t.sim, id)!.entries.map((e) => `${e.step}:${e.type}`);
+const types = (t: TestSimulation, id: string) =>
+  sagaTimeline(t.sim, id)!.entries.map((e) => `${e.step}:${e.type}`);
 
 describe('saga participant (choreography)', () => {
   it('a failing payment cancels the order; a failing shipment refunds the payment, then cancels the order', () => {
@@ -53,10 +98,25 @@ describe('saga participant (choreography)', () => {
       'order:CompensationCompleted',
     ]);
     const payFail = list.items.find((i) => types(t, i.id).includes('payment:StepFailed'))!;
-    expect(types(t, payFail.id)).toEqual(['order:StepStarted', 'order:StepCompleted', 'payment:StepStarted', 'payment:StepFailed', 'order:CompensationStarted', 'order:CompensationCompleted']);
-    expect(sagaTimeline(t.sim, payFail.id)).toMatchObject({ style: 'choreographed', state: 'compensated', steps: ['order', 'payment'] });
+    expect(types(t, payFail.id)).toEqual([
+      'order:StepStarted',
+      'order:StepCompleted',
+      'payment:StepStarted',
+      'payment:StepFailed',
+      'order:CompensationStarted',
+      'order:CompensationCompleted',
+    ]);
+    expect(sagaTimeline(t.sim, payFail.id)).toMatchObject({
+      style: 'choreographed',
+      state: 'compensated',
+      steps: ['order', 'payment'],
+    });
     // the logs of all participants are in the store, by correlation id
-    expect(storeOf(t).read(`saga-${payFail.id}`).map((e) => e.type)).toEqual(sagaTimeline(t.sim, payFail.id)!.entries.map((e) => e.type));
+    expect(
+      storeOf(t)
+        .read(`saga-${payFail.id}`)
+        .map((e) => e.type),
+    ).toEqual(sagaTimeline(t.sim, payFail.id)!.entries.map((e) => e.type));
     expectBalanced(t);
   });
 

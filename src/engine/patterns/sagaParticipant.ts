@@ -30,6 +30,7 @@ interface Tracked {
   log: SagaLogEntry[];
 }
 
+/** The `saga-participant` kind. */
 export const sagaParticipant: PatternDefinition = {
   kind: 'saga-participant',
   create(ctx: NodeContext<Config>): NodeBehavior {
@@ -118,7 +119,14 @@ export const sagaParticipant: PatternDefinition = {
           n.failed++;
           ctx.countFailed();
         }
-        log.write(t.log, m.correlationId, ok ? 'StepCompleted' : 'StepFailed', ctx.now(), stepName, ok ? c.success : c.failure);
+        log.write(
+          t.log,
+          m.correlationId,
+          ok ? 'StepCompleted' : 'StepFailed',
+          ctx.now(),
+          stepName,
+          ok ? c.success : c.failure,
+        );
         startNext();
         ctx.notifyReady();
         publish(m, ok ? c.success : c.failure);
@@ -132,7 +140,8 @@ export const sagaParticipant: PatternDefinition = {
           return t ? { status: t.status, log: t.log } : null;
         }
         if (name === 'correlations') {
-          const limit = typeof args.limit === 'number' ? Math.min(1000, Math.max(1, Math.floor(args.limit))) : 100;
+          const limit =
+            typeof args.limit === 'number' ? Math.min(1000, Math.max(1, Math.floor(args.limit))) : 100;
           const ids = [...tracked.keys()].reverse().slice(0, limit);
           return ids.map((id) => ({ id, status: tracked.get(id)!.status }));
         }

@@ -12,7 +12,13 @@ import { z } from 'zod';
 import { fixedPorts, PORTS, type CatalogEntry, type PortSpec } from '../catalogTypes';
 import { expressionSchema } from '../expressions';
 import { distributionSchema, durationSchema } from '../schemas';
-import { expressionMapSchema, fieldNameSchema, jsonObjectSchema, messageTypeSchema, nodeRefSchema } from './eventSourcing';
+import {
+  expressionMapSchema,
+  fieldNameSchema,
+  jsonObjectSchema,
+  messageTypeSchema,
+  nodeRefSchema,
+} from './eventSourcing';
 
 /** A guard: the command is rejected with `reason` unless `require` is true. */
 export const guardSchema = z.strictObject({
@@ -41,25 +47,47 @@ export const applySpecSchema = z.strictObject({
   unset: z.array(fieldNameSchema).max(64).default([]).meta({ title: 'Fields to remove' }),
 });
 
+/** Config of `command-handler`: the store, the declarative aggregate (state, commands, state changes), workers and retries. */
 export const commandHandlerConfig = z.strictObject({
-  store: nodeRefSchema('Event store', 'the id of the event-store node that holds the aggregates').default('store'),
+  store: nodeRefSchema('Event store', 'the id of the event-store node that holds the aggregates').default(
+    'store',
+  ),
   aggregateId: expressionSchema('Aggregate id', 'over the command message').default('payload.id'),
-  streamPrefix: z.string().max(64).default('').meta({ title: 'Stream prefix', description: 'stream id = prefix + aggregate id' }),
+  streamPrefix: z
+    .string()
+    .max(64)
+    .default('')
+    .meta({ title: 'Stream prefix', description: 'stream id = prefix + aggregate id' }),
   initialState: jsonObjectSchema.default({}).meta({ title: 'Initial state' }),
   commands: z
     .array(commandSpecSchema)
     .max(32)
-    .default([{ type: 'Deposit', guards: [{ require: 'payload.command.amount > 0', reason: 'amount must be positive' }], emit: [{ type: 'Deposited', payload: { amount: 'payload.command.amount' }, schemaVersion: 1 }] }])
+    .default([
+      {
+        type: 'Deposit',
+        guards: [{ require: 'payload.command.amount > 0', reason: 'amount must be positive' }],
+        emit: [{ type: 'Deposited', payload: { amount: 'payload.command.amount' }, schemaVersion: 1 }],
+      },
+    ])
     .meta({ title: 'Commands' }),
   apply: z
     .array(applySpecSchema)
     .max(64)
-    .default([{ event: 'Deposited', set: { balance: '(payload.state.balance || 0) + payload.event.amount' }, unset: [] }])
+    .default([
+      {
+        event: 'Deposited',
+        set: { balance: '(payload.state.balance || 0) + payload.event.amount' },
+        unset: [],
+      },
+    ])
     .meta({ title: 'State changes by event type' }),
   concurrency: z.number().int().min(1).max(10_000).default(1).meta({ title: 'Workers' }),
   decideTime: distributionSchema
     .default({ dist: 'constant', value: 2 })
-    .meta({ title: 'Decide time', description: 'between loading the aggregate and appending: other handlers may append meanwhile' }),
+    .meta({
+      title: 'Decide time',
+      description: 'between loading the aggregate and appending: other handlers may append meanwhile',
+    }),
   maxRetries: z.number().int().min(0).max(100).default(3).meta({ title: 'Retries on conflict' }),
 });
 
@@ -70,7 +98,9 @@ export const projectionRuleSchema = z.strictObject({
   key: expressionSchema('Row key', 'over the event message').default('payload.id'),
   set: expressionMapSchema('Fields (upsert; over payload.row and payload.event)').default({}),
   field: fieldNameSchema.optional().meta({ title: 'Field (increment, append)' }),
-  value: expressionSchema('Amount or item (increment: default 1; append: default the event payload)').optional(),
+  value: expressionSchema(
+    'Amount or item (increment: default 1; append: default the event payload)',
+  ).optional(),
 });
 
 /** A query the read model answers. */
@@ -85,19 +115,43 @@ export const querySpecSchema = z.strictObject({
   page: expressionSchema('Page (list, from 0)', 'over the query message').default('payload.page || 0'),
 });
 
+/** Config of `query-handler`: the projection, the queries, timings, the cache and the row limit. */
 export const queryHandlerConfig = z.strictObject({
-  store: nodeRefSchema('Event store', 'for the lag: the store head against the projection position').optional(),
+  store: nodeRefSchema(
+    'Event store',
+    'for the lag: the store head against the projection position',
+  ).optional(),
   projection: z
     .array(projectionRuleSchema)
     .max(64)
-    .default([{ event: 'Deposited', op: 'increment', key: 'headers["stream-id"]', set: {}, field: 'balance', value: 'payload.amount' }])
+    .default([
+      {
+        event: 'Deposited',
+        op: 'increment',
+        key: 'headers["stream-id"]',
+        set: {},
+        field: 'balance',
+        value: 'payload.amount',
+      },
+    ])
     .meta({ title: 'Projection' }),
   queries: z
     .array(querySpecSchema)
     .max(32)
-    .default([{ type: 'GetAccount', op: 'get', key: 'payload.id', order: 'asc', pageSize: 20, page: 'payload.page || 0' }])
+    .default([
+      {
+        type: 'GetAccount',
+        op: 'get',
+        key: 'payload.id',
+        order: 'asc',
+        pageSize: 20,
+        page: 'payload.page || 0',
+      },
+    ])
     .meta({ title: 'Queries' }),
-  applyTime: distributionSchema.default({ dist: 'constant', value: 0 }).meta({ title: 'Time per event', description: 'slow it down to see the lag grow' }),
+  applyTime: distributionSchema
+    .default({ dist: 'constant', value: 0 })
+    .meta({ title: 'Time per event', description: 'slow it down to see the lag grow' }),
   queryTime: distributionSchema.default({ dist: 'constant', value: 1 }).meta({ title: 'Time per query' }),
   cache: z
     .strictObject({

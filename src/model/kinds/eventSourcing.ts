@@ -107,7 +107,9 @@ export const messageTypeSchema = z.string().min(1).max(128);
 export const fieldNameSchema = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a field name of letters, digits and _, not starting with a digit')
-  .refine((s) => s !== '__proto__' && s !== 'constructor' && s !== 'prototype', { message: 'this field name is not allowed' });
+  .refine((s) => s !== '__proto__' && s !== 'constructor' && s !== 'prototype', {
+    message: 'this field name is not allowed',
+  });
 
 /** Field → expression: how each field of a new value is computed. */
 export const expressionMapSchema = (title: string) =>
@@ -136,14 +138,26 @@ export const upcasterSchema = z
   })
   .refine((u) => u.to > u.from, { message: 'to must be greater than from', path: ['to'] });
 
+/** Config of `event-store`: where events go (aggregate id, stream prefix), snapshots and upcasters. */
 export const eventStoreConfig = z.strictObject({
-  aggregateId: expressionSchema('Aggregate id', 'the stream an event message is appended to; read from a header or computed').default(
-    'headers["aggregate-id"]',
-  ),
-  streamPrefix: z.string().max(64).default('').meta({ title: 'Stream prefix', description: 'put before the aggregate id' }),
+  aggregateId: expressionSchema(
+    'Aggregate id',
+    'the stream an event message is appended to; read from a header or computed',
+  ).default('headers["aggregate-id"]'),
+  streamPrefix: z
+    .string()
+    .max(64)
+    .default('')
+    .meta({ title: 'Stream prefix', description: 'put before the aggregate id' }),
   snapshots: z
     .strictObject({
-      every: z.number().int().min(0).max(1_000_000).default(0).meta({ title: 'Every (events)', description: '0: no snapshots' }),
+      every: z
+        .number()
+        .int()
+        .min(0)
+        .max(1_000_000)
+        .default(0)
+        .meta({ title: 'Every (events)', description: '0: no snapshots' }),
       keepLast: z.number().int().min(1).max(1000).default(3).meta({ title: 'Keep the last' }),
       schemaVersion: z.number().int().min(1).max(1000).default(1).meta({ title: 'Snapshot schema version' }),
     })
@@ -157,7 +171,10 @@ export const eventSubscriptionConfig = z.strictObject({
   from: z
     .enum(['catch-up', 'live'])
     .default('catch-up')
-    .meta({ title: 'Start', description: 'catch-up: every stored event first, then live ones; live: only events appended from now' }),
+    .meta({
+      title: 'Start',
+      description: 'catch-up: every stored event first, then live ones; live: only events appended from now',
+    }),
   types: z.array(messageTypeSchema).max(64).default([]).meta({ title: 'Event types (empty: all)' }),
   streamPrefix: z.string().max(64).default('').meta({ title: 'Streams starting with' }),
 });

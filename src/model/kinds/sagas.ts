@@ -9,7 +9,16 @@ import { distributionSchema, durationSchema } from '../schemas';
 import { expressionMapSchema, messageTypeSchema, nodeRefSchema } from './eventSourcing';
 
 /** Port ids a saga step may not take. */
-export const SAGA_RESERVED_PORTS: ReadonlySet<string> = new Set(['in', 'replies', 'completed', 'compensated', 'failed', 'out', 'dead-letter', 'error']);
+export const SAGA_RESERVED_PORTS: ReadonlySet<string> = new Set([
+  'in',
+  'replies',
+  'completed',
+  'compensated',
+  'failed',
+  'out',
+  'dead-letter',
+  'error',
+]);
 
 /** A step name, which is also the id of the output port its commands leave by. */
 export const stepNameSchema = z
@@ -23,11 +32,25 @@ export const sagaStepSchema = z.strictObject({
   name: stepNameSchema,
   command: messageTypeSchema.meta({ title: 'Command' }),
   payload: expressionMapSchema('Command payload (over the message that started the saga)').default({}),
-  completedBy: z.array(messageTypeSchema).max(16).default([]).meta({ title: 'Completed by (reply types; empty: the command type)' }),
-  failedBy: z.array(messageTypeSchema).max(16).default([]).meta({ title: 'Failed by (reply types; a reply from a failure port also fails)' }),
-  timeout: durationSchema.default(1000).meta({ title: 'Timeout', unit: 'ms', description: '0: wait for ever' }),
+  completedBy: z
+    .array(messageTypeSchema)
+    .max(16)
+    .default([])
+    .meta({ title: 'Completed by (reply types; empty: the command type)' }),
+  failedBy: z
+    .array(messageTypeSchema)
+    .max(16)
+    .default([])
+    .meta({ title: 'Failed by (reply types; a reply from a failure port also fails)' }),
+  timeout: durationSchema
+    .default(1000)
+    .meta({ title: 'Timeout', unit: 'ms', description: '0: wait for ever' }),
   compensation: messageTypeSchema.optional().meta({ title: 'Compensating command' }),
-  compensatedBy: z.array(messageTypeSchema).max(16).default([]).meta({ title: 'Compensated by (reply types; empty: the compensating command)' }),
+  compensatedBy: z
+    .array(messageTypeSchema)
+    .max(16)
+    .default([])
+    .meta({ title: 'Compensated by (reply types; empty: the compensating command)' }),
 });
 
 /** The four steps of the default travel booking. */
@@ -35,16 +58,31 @@ const TRAVEL_STEPS = [
   { name: 'flight', command: 'BookFlight', compensation: 'CancelFlight' },
   { name: 'hotel', command: 'BookHotel', compensation: 'CancelHotel' },
   { name: 'car', command: 'RentCar', compensation: 'ReturnCar' },
-].map((s) => ({ ...s, payload: { trip: 'correlationId' }, completedBy: [], failedBy: [], timeout: 1000, compensatedBy: [] }));
+].map((s) => ({
+  ...s,
+  payload: { trip: 'correlationId' },
+  completedBy: [],
+  failedBy: [],
+  timeout: 1000,
+  compensatedBy: [],
+}));
 
 /** A step's port, or null when the name is not a valid port id (validation reports it). */
 function stepPort(name: unknown): PortSpec | null {
   return typeof name === 'string' && name.length > 0 ? { id: name, label: name, role: 'success' } : null;
 }
 
+/** Config of `saga-orchestrator`: the steps with their commands, replies, timeouts and compensations. */
 export const sagaOrchestratorConfig = z.strictObject({
-  store: nodeRefSchema('Saga log store', 'an event-store node where each instance logs its steps (stream saga-<correlation id>)').optional(),
-  start: z.array(messageTypeSchema).max(16).default([]).meta({ title: 'Started by (types; empty: any message on in)' }),
+  store: nodeRefSchema(
+    'Saga log store',
+    'an event-store node where each instance logs its steps (stream saga-<correlation id>)',
+  ).optional(),
+  start: z
+    .array(messageTypeSchema)
+    .max(16)
+    .default([])
+    .meta({ title: 'Started by (types; empty: any message on in)' }),
   steps: z
     .array(sagaStepSchema)
     .min(1)
@@ -52,32 +90,57 @@ export const sagaOrchestratorConfig = z.strictObject({
     .superRefine((steps, ctx) => {
       const seen = new Set<string>();
       steps.forEach((s, i) => {
-        if (seen.has(s.name)) ctx.addIssue({ code: 'custom', message: `the step name "${s.name}" is used twice`, path: [i, 'name'] });
+        if (seen.has(s.name))
+          ctx.addIssue({
+            code: 'custom',
+            message: `the step name "${s.name}" is used twice`,
+            path: [i, 'name'],
+          });
         seen.add(s.name);
       });
     })
     .default(TRAVEL_STEPS)
     .meta({ title: 'Steps (in order)' }),
-  compensationTimeout: durationSchema.default(0).meta({ title: 'Compensation timeout', unit: 'ms', description: '0: wait for ever' }),
+  compensationTimeout: durationSchema
+    .default(0)
+    .meta({ title: 'Compensation timeout', unit: 'ms', description: '0: wait for ever' }),
   compensateTimedOut: z
     .boolean()
     .default(true)
     .meta({ title: 'Compensate a timed-out step', description: 'its work may have happened after all' }),
-  keepFinished: z.number().int().min(0).max(1_000_000).default(10_000).meta({ title: 'Finished instances kept' }),
+  keepFinished: z
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .default(10_000)
+    .meta({ title: 'Finished instances kept' }),
 });
 
+/** Config of `saga-participant`: what it reacts to, its local transaction, what it publishes, what it compensates on. */
 export const sagaParticipantConfig = z.strictObject({
-  store: nodeRefSchema('Saga log store', 'an event-store node where it logs its steps (stream saga-<correlation id>)').optional(),
+  store: nodeRefSchema(
+    'Saga log store',
+    'an event-store node where it logs its steps (stream saga-<correlation id>)',
+  ).optional(),
   step: z.string().max(64).optional().meta({ title: 'Step name (default: the node id)' }),
   on: z.array(messageTypeSchema).min(1).max(16).default(['OrderPlaced']).meta({ title: 'Reacts to' }),
-  serviceTime: distributionSchema.default({ dist: 'exponential', mean: 20 }).meta({ title: 'Local transaction time' }),
+  serviceTime: distributionSchema
+    .default({ dist: 'exponential', mean: 20 })
+    .meta({ title: 'Local transaction time' }),
   failureRate: z.number().min(0).max(1).default(0).meta({ title: 'Failure rate (0–1)' }),
   concurrency: z.number().int().min(1).max(10_000).default(10).meta({ title: 'Workers' }),
   success: messageTypeSchema.default('PaymentCompleted').meta({ title: 'Publishes on success' }),
   failure: messageTypeSchema.default('PaymentFailed').meta({ title: 'Publishes on failure' }),
-  compensateOn: z.array(messageTypeSchema).max(16).default([]).meta({ title: 'Compensates on (failure events of later participants)' }),
+  compensateOn: z
+    .array(messageTypeSchema)
+    .max(16)
+    .default([])
+    .meta({ title: 'Compensates on (failure events of later participants)' }),
   compensated: messageTypeSchema.default('PaymentRefunded').meta({ title: 'Publishes when compensated' }),
-  compensationTime: distributionSchema.default({ dist: 'constant', value: 5 }).meta({ title: 'Compensation time' }),
+  compensationTime: distributionSchema
+    .default({ dist: 'constant', value: 5 })
+    .meta({ title: 'Compensation time' }),
 });
 
 const REPLIES: PortSpec = { id: 'replies', label: 'replies', role: 'input' };

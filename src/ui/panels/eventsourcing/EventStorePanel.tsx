@@ -7,7 +7,12 @@
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { clearStoredStore, startModeOptions, storedKey, storedStoresOptions } from '../../../queries/eventStoreOptions';
+import {
+  clearStoredStore,
+  startModeOptions,
+  storedKey,
+  storedStoresOptions,
+} from '../../../queries/eventStoreOptions';
 import { setStartMode, type StartMode } from '../../../storage/eventStoreMeta';
 import { runClient } from '../../../state/run/runClient';
 import { useStudio } from '../../../state/studioStore';
@@ -18,14 +23,26 @@ import './eventsourcing.css';
 export function EventStorePanel() {
   const { name, nodes } = useNodesOfKind('event-store');
   const [picked, setPicked] = useState<string | null>(null);
-  if (!nodes.length) return <p className="panel-empty">This topology has no event store. Add one from the Event sourcing family of the palette.</p>;
+  if (!nodes.length)
+    return (
+      <p className="panel-empty">
+        This topology has no event store. Add one from the Event sourcing family of the palette.
+      </p>
+    );
   const node = nodes.find((n) => n.id === picked) ?? nodes[0];
   return (
     <div className="es" data-testid="es-panel">
       {nodes.length > 1 && (
         <div className="dlq__tabs" role="tablist" aria-label="Event stores">
           {nodes.map((n) => (
-            <button key={n.id} type="button" role="tab" aria-selected={n.id === node.id} className="panel-tab panel-tab--small" onClick={() => setPicked(n.id)}>
+            <button
+              key={n.id}
+              type="button"
+              role="tab"
+              aria-selected={n.id === node.id}
+              className="panel-tab panel-tab--small"
+              onClick={() => setPicked(n.id)}
+            >
               {n.label}
             </button>
           ))}
@@ -36,7 +53,15 @@ export function EventStorePanel() {
   );
 }
 
-function StoreView({ topology, nodeId, config }: { topology: string; nodeId: string; config: Record<string, unknown> }) {
+function StoreView({
+  topology,
+  nodeId,
+  config,
+}: {
+  topology: string;
+  nodeId: string;
+  config: Record<string, unknown>;
+}) {
   const store = `${topology}/${nodeId}`;
   const status = usePersistence(nodeId);
   const run = useRunOf(nodeId);
@@ -53,7 +78,12 @@ function StoreView({ topology, nodeId, config }: { topology: string; nodeId: str
   const stored = stores.data?.find((s) => s.store === store) ?? null;
   const client = useQueryClient();
   const clear = async () => {
-    if (!globalThis.confirm?.(`Forget the ${stored?.head ?? 0} stored events of ${store}? Export them first to keep them.`)) return;
+    if (
+      !globalThis.confirm?.(
+        `Forget the ${stored?.head ?? 0} stored events of ${store}? Export them first to keep them.`,
+      )
+    )
+      return;
     await clearStoredStore(store);
     await client.invalidateQueries({ queryKey: storedKey });
     setTick((t) => t + 1);
@@ -65,49 +95,98 @@ function StoreView({ topology, nodeId, config }: { topology: string; nodeId: str
         <PersistedFigure status={status} storedHead={stored?.head ?? null} />
         <span className="panel-tabs__spacer" />
         <StartModeChoice storedHead={stored?.head ?? 0} />
-        <button type="button" className="panel-btn" onClick={() => setTick((t) => t + 1)} title="Read the stored streams again">
+        <button
+          type="button"
+          className="panel-btn"
+          onClick={() => setTick((t) => t + 1)}
+          title="Read the stored streams again"
+        >
           Refresh
         </button>
-        <button type="button" className="panel-btn" data-testid="es-clear" disabled={!stored} onClick={() => void clear()}>
+        <button
+          type="button"
+          className="panel-btn"
+          data-testid="es-clear"
+          disabled={!stored}
+          onClick={() => void clear()}
+        >
           Clear stored
         </button>
       </div>
-      {status?.state === 'failed' && <PersistWarning nodeId={nodeId} store={store} error={status.error} unpersisted={status.unpersisted} />}
+      {status?.state === 'failed' && (
+        <PersistWarning nodeId={nodeId} store={store} error={status.error} unpersisted={status.unpersisted} />
+      )}
       <StreamBrowser store={store} nodeId={nodeId} stamp={stamp} config={config} />
     </div>
   );
 }
 
-function PersistedFigure({ status, storedHead }: { status: ReturnType<typeof usePersistence>; storedHead: number | null }) {
+function PersistedFigure({
+  status,
+  storedHead,
+}: {
+  status: ReturnType<typeof usePersistence>;
+  storedHead: number | null;
+}) {
   if (!status) {
     return (
       <span className="panel-hint" data-testid="es-persisted">
-        {storedHead === null ? 'Nothing stored yet: run the topology.' : `${storedHead.toLocaleString('en')} events stored`}
+        {storedHead === null
+          ? 'Nothing stored yet: run the topology.'
+          : `${storedHead.toLocaleString('en')} events stored`}
       </span>
     );
   }
   const pct = status.head > 0 ? Math.min(100, (status.persisted / status.head) * 100) : 100;
   return (
-    <span className="es__persisted" data-testid="es-persisted" data-persisted={status.persisted} data-head={status.head} title={`${status.batches} batches written by this run; ${status.seeded} events loaded from storage at the start`}>
-      {status.state === 'preparing' ? 'loading stored streams…' : `persisted ${status.persisted.toLocaleString('en')} / ${status.head.toLocaleString('en')}`}
+    <span
+      className="es__persisted"
+      data-testid="es-persisted"
+      data-persisted={status.persisted}
+      data-head={status.head}
+      title={`${status.batches} batches written by this run; ${status.seeded} events loaded from storage at the start`}
+    >
+      {status.state === 'preparing'
+        ? 'loading stored streams…'
+        : `persisted ${status.persisted.toLocaleString('en')} / ${status.head.toLocaleString('en')}`}
       <span className="es__bar" aria-hidden="true">
-        <span className={`es__bar-fill${status.state === 'failed' ? ' es__bar-fill--failed' : ''}`} style={{ width: `${pct}%` }} />
+        <span
+          className={`es__bar-fill${status.state === 'failed' ? ' es__bar-fill--failed' : ''}`}
+          style={{ width: `${pct}%` }}
+        />
       </span>
-      {status.unpersisted > 0 && <span className="es__unpersisted">{status.unpersisted.toLocaleString('en')} not yet persisted</span>}
+      {status.unpersisted > 0 && (
+        <span className="es__unpersisted">{status.unpersisted.toLocaleString('en')} not yet persisted</span>
+      )}
     </span>
   );
 }
 
-function PersistWarning({ nodeId, store, error, unpersisted }: { nodeId: string; store: string; error: string | null; unpersisted: number }) {
+function PersistWarning({
+  nodeId,
+  store,
+  error,
+  unpersisted,
+}: {
+  nodeId: string;
+  store: string;
+  error: string | null;
+  unpersisted: number;
+}) {
   const exportAs = async (format: 'json' | 'ndjson') => {
     const c = runClient.current();
     if (!c) return;
     const text = await (await c).api.exportEventStore(nodeId, format);
-    download(`${store.replace(/[^A-Za-z0-9_.-]+/g, '_')}.${format}`, text, format === 'json' ? 'application/json' : 'application/x-ndjson');
+    download(
+      `${store.replace(/[^A-Za-z0-9_.-]+/g, '_')}.${format}`,
+      text,
+      format === 'json' ? 'application/json' : 'application/x-ndjson',
+    );
   };
   return (
     <div className="panel-errors es__warning" role="alert" data-testid="es-warning">
-      <strong>Persisting stopped:</strong> {error ?? 'a write failed'}. The run goes on in memory; <b data-testid="es-unpersisted">{unpersisted.toLocaleString('en')}</b> events are not persisted.
+      <strong>Persisting stopped:</strong> {error ?? 'a write failed'}. The run goes on in memory;{' '}
+      <b data-testid="es-unpersisted">{unpersisted.toLocaleString('en')}</b> events are not persisted.
       <button type="button" className="panel-btn" onClick={() => void exportAs('json')}>
         Export JSON
       </button>
@@ -124,17 +203,38 @@ function StartModeChoice({ storedHead }: { storedHead: number }) {
   const set = async (m: StartMode) => {
     await setStartMode(m);
     await client.invalidateQueries({ queryKey: startModeOptions().queryKey });
-    useStudio.getState().toast?.(m === 'stored' ? 'The next run continues the stored streams' : 'The next run clears the stored streams and starts empty', 'info');
+    useStudio
+      .getState()
+      .toast?.(
+        m === 'stored'
+          ? 'The next run continues the stored streams'
+          : 'The next run clears the stored streams and starts empty',
+        'info',
+      );
   };
   return (
     <span className="es__mode" role="radiogroup" aria-label="Next run starts from">
       next run:
       <label>
-        <input type="radio" name="es-start" checked={mode === 'stored'} onChange={() => void set('stored')} data-testid="es-start-stored" /> stored state
+        <input
+          type="radio"
+          name="es-start"
+          checked={mode === 'stored'}
+          onChange={() => void set('stored')}
+          data-testid="es-start-stored"
+        />{' '}
+        stored state
         {storedHead > 0 ? ` (${storedHead.toLocaleString('en')})` : ''}
       </label>
       <label>
-        <input type="radio" name="es-start" checked={mode === 'empty'} onChange={() => void set('empty')} data-testid="es-start-empty" /> empty
+        <input
+          type="radio"
+          name="es-start"
+          checked={mode === 'empty'}
+          onChange={() => void set('empty')}
+          data-testid="es-start-empty"
+        />{' '}
+        empty
       </label>
     </span>
   );

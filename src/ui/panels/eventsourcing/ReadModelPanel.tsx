@@ -14,14 +14,26 @@ const PAGE = 50;
 export function ReadModelPanel() {
   const { nodes } = useNodesOfKind('query-handler');
   const [picked, setPicked] = useState<string | null>(null);
-  if (!nodes.length) return <p className="panel-empty">This topology has no query handler. Add one from the CQRS family and subscribe it to an event store.</p>;
+  if (!nodes.length)
+    return (
+      <p className="panel-empty">
+        This topology has no query handler. Add one from the CQRS family and subscribe it to an event store.
+      </p>
+    );
   const node = nodes.find((n) => n.id === picked) ?? nodes[0];
   return (
     <div className="es" data-testid="rm-panel">
       {nodes.length > 1 && (
         <div className="dlq__tabs" role="tablist" aria-label="Read models">
           {nodes.map((n) => (
-            <button key={n.id} type="button" role="tab" aria-selected={n.id === node.id} className="panel-tab panel-tab--small" onClick={() => setPicked(n.id)}>
+            <button
+              key={n.id}
+              type="button"
+              role="tab"
+              aria-selected={n.id === node.id}
+              className="panel-tab panel-tab--small"
+              onClick={() => setPicked(n.id)}
+            >
               {n.label}
             </button>
           ))}
@@ -38,7 +50,10 @@ function ReadModel({ nodeId }: { nodeId: string }) {
   const [offset, setOffset] = useState(0);
   const [sort, setSort] = useState<{ by: string | null; desc: boolean }>({ by: null, desc: false });
   const client = useQueryClient();
-  const q = useQuery({ ...readModelOptions(run?.runId ?? -1, nodeId, run?.running ?? false, offset, PAGE, sort.by, sort.desc), enabled: !!run?.has });
+  const q = useQuery({
+    ...readModelOptions(run?.runId ?? -1, nodeId, run?.running ?? false, offset, PAGE, sort.by, sort.desc),
+    enabled: !!run?.has,
+  });
   if (!run?.has) return <p className="panel-empty">Run the topology to see this read model fill up.</p>;
   const page = q.data;
   const columns = page ? [...new Set(page.rows.flatMap((r) => Object.keys(r.row)))].slice(0, 12) : [];
@@ -55,24 +70,47 @@ function ReadModel({ nodeId }: { nodeId: string }) {
       <div className="panel-toolbar">
         <strong>{nodeId}</strong>
         <span className="panel-hint" data-testid="rm-lag" data-lag={lag}>
-          position {(figures?.position ?? page?.position ?? 0).toLocaleString('en')} · head {(page?.head ?? 0).toLocaleString('en')} ·{' '}
+          position {(figures?.position ?? page?.position ?? 0).toLocaleString('en')} · head{' '}
+          {(page?.head ?? 0).toLocaleString('en')} ·{' '}
           <b className={lag > 0 ? 'es__lag' : undefined}>lag {lag.toLocaleString('en')} events</b>
         </span>
         {page && (
           <span className="panel-hint">
-            {page.stats.queries.toLocaleString('en')} queries · cache hit {figures?.['hit %'] ?? 0}% · {page.stats.applied.toLocaleString('en')} events applied
+            {page.stats.queries.toLocaleString('en')} queries · cache hit {figures?.['hit %'] ?? 0}% ·{' '}
+            {page.stats.applied.toLocaleString('en')} events applied
             {page.stats.errors ? ` · ${page.stats.errors} errors` : ''}
           </span>
         )}
         <span className="panel-tabs__spacer" />
-        <span className="panel-hint">{page ? `${page.total ? offset + 1 : 0}–${Math.min(offset + PAGE, page.total)} of ${page.total.toLocaleString('en')} rows` : '…'}</span>
-        <button type="button" className="panel-btn panel-btn--small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))} aria-label="Previous rows">
+        <span className="panel-hint">
+          {page
+            ? `${page.total ? offset + 1 : 0}–${Math.min(offset + PAGE, page.total)} of ${page.total.toLocaleString('en')} rows`
+            : '…'}
+        </span>
+        <button
+          type="button"
+          className="panel-btn panel-btn--small"
+          disabled={offset === 0}
+          onClick={() => setOffset(Math.max(0, offset - PAGE))}
+          aria-label="Previous rows"
+        >
           ‹
         </button>
-        <button type="button" className="panel-btn panel-btn--small" disabled={!page || offset + PAGE >= page.total} onClick={() => setOffset(offset + PAGE)} aria-label="Next rows">
+        <button
+          type="button"
+          className="panel-btn panel-btn--small"
+          disabled={!page || offset + PAGE >= page.total}
+          onClick={() => setOffset(offset + PAGE)}
+          aria-label="Next rows"
+        >
           ›
         </button>
-        <button type="button" className="panel-btn" onClick={() => void rebuild()} title="Forget the rows and replay every event from the store">
+        <button
+          type="button"
+          className="panel-btn"
+          onClick={() => void rebuild()}
+          title="Forget the rows and replay every event from the store"
+        >
           Rebuild
         </button>
       </div>
@@ -101,7 +139,11 @@ function ReadModel({ nodeId }: { nodeId: string }) {
                 <td className="mono">{r.key}</td>
                 {columns.map((c) => (
                   <td key={c} className="mono dlq__payload">
-                    {r.row[c] === undefined ? '' : typeof r.row[c] === 'string' ? (r.row[c] as string) : jsonText(r.row[c])}
+                    {r.row[c] === undefined
+                      ? ''
+                      : typeof r.row[c] === 'string'
+                        ? (r.row[c] as string)
+                        : jsonText(r.row[c])}
                   </td>
                 ))}
               </tr>

@@ -21,21 +21,34 @@ export function useNodesOfKind(kind: string): { name: string; nodes: TopologyNod
   return useMemo(
     () => ({
       name: topology.name,
-      nodes: topology.nodes.filter((n) => n.kind === kind).map((n) => ({ id: n.id, label: n.label ?? n.id, config: (n.config ?? {}) as Record<string, unknown> })),
+      nodes: topology.nodes
+        .filter((n) => n.kind === kind)
+        .map((n) => ({
+          id: n.id,
+          label: n.label ?? n.id,
+          config: (n.config ?? {}) as Record<string, unknown>,
+        })),
     }),
     [topology, kind],
   );
 }
 
 /** The loaded run: its id, whether it is running, and whether it has the node (null before any run). */
-export function useRunOf(nodeId: string): { runId: number; running: boolean; has: boolean; stamp: number } | null {
+export function useRunOf(
+  nodeId: string,
+): { runId: number; running: boolean; has: boolean; stamp: number } | null {
   return useFrames(
     useShallow((s) => {
       if (!s.info) return null;
       const frame = s.frame;
       // a stamp that changes with every frame while paused (a step, a replay), not while running
       const stamp = frame && frame.state !== 'running' ? frame.seq : -1;
-      return { runId: s.info.runId, running: frame?.state === 'running', has: s.nodeIndex.has(nodeId), stamp };
+      return {
+        runId: s.info.runId,
+        running: frame?.state === 'running',
+        has: s.nodeIndex.has(nodeId),
+        stamp,
+      };
     }),
   ) as { runId: number; running: boolean; has: boolean; stamp: number } | null;
 }
