@@ -70,6 +70,11 @@ export const snapshotsOptions = (store: string, streamId: string, stamp: string 
     queryFn: () => storage.snapshots(store, streamId),
   });
 
+/** Every stored event of a store, by position (for an export). */
+export function readAllStored(store: string): Promise<StoredEvent[]> {
+  return storage.readAll(store);
+}
+
 /** Clears a stored event store (a mutation: invalidate `storedKey` afterwards). */
 export function clearStoredStore(store: string): Promise<void> {
   return storage.clear(store);

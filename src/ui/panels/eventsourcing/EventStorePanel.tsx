@@ -9,10 +9,12 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import {
   clearStoredStore,
+  readAllStored,
   startModeOptions,
   storedKey,
   storedStoresOptions,
 } from '../../../queries/eventStoreOptions';
+import { exportEvents } from '../../../storage/eventStore';
 import { setStartMode, type StartMode } from '../../../storage/eventStoreMeta';
 import { runClient } from '../../../state/run/runClient';
 import { useStudio } from '../../../state/studioStore';
@@ -112,6 +114,17 @@ function StoreView({
         >
           Clear stored
         </button>
+        <ExportButtons store={store} nodeId={nodeId} fromRun={!!run?.has} disabled={!stored && !run?.has} />
+        {run?.has && (
+          <button
+            type="button"
+            className="panel-btn"
+            title="Send every stored event again to the store's subscriptions (projections)"
+            onClick={() => void replay(nodeId)}
+          >
+            Replay
+          </button>
+        )}
       </div>
       {status?.state === 'failed' && (
         <PersistWarning nodeId={nodeId} store={store} error={status.error} unpersisted={status.unpersisted} />
@@ -236,6 +249,64 @@ function StartModeChoice({ storedHead }: { storedHead: number }) {
         />{' '}
         empty
       </label>
+    </span>
+  );
+}
+
+/** Re-sends every event of the run's store to its subscriptions. */
+async function replay(nodeId: string): Promise<void> {
+  const c = runClient.current();
+  if (!c) return;
+  const r = (await (await c).api.storeQuery(nodeId, 'replay')) as { replayed: number };
+  useStudio
+    .getState()
+    .toast?.(`${r.replayed.toLocaleString('en')} events sent again to the subscriptions`, 'info');
+}
+
+/** Exports the store's streams: from the run's memory (everything, persisted or not) or from storage. */
+function ExportButtons({
+  store,
+  nodeId,
+  fromRun,
+  disabled,
+}: {
+  store: string;
+  nodeId: string;
+  fromRun: boolean;
+  disabled: boolean;
+}) {
+  const exportAs = async (format: 'json' | 'ndjson') => {
+    let text: string;
+    const c = runClient.current();
+    if (fromRun && c) text = await (await c).api.exportEventStore(nodeId, format);
+    else text = exportEvents(await readAllStored(store), format);
+    download(
+      `${store.replace(/[^A-Za-z0-9_.-]+/g, '_')}.${format}`,
+      text,
+      format === 'json' ? 'application/json' : 'application/x-ndjson',
+    );
+  };
+  return (
+    <span className="es__mode" title={fromRun ? 'every event of the run, from memory' : 'the stored events'}>
+      export
+      <button
+        type="button"
+        className="panel-btn"
+        disabled={disabled}
+        onClick={() => void exportAs('json')}
+        data-testid="es-export-json"
+      >
+        JSON
+      </button>
+      <button
+        type="button"
+        className="panel-btn"
+        disabled={disabled}
+        onClick={() => void exportAs('ndjson')}
+        data-testid="es-export-ndjson"
+      >
+        NDJSON
+      </button>
     </span>
   );
 }
