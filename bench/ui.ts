@@ -52,6 +52,16 @@ async function waitForServer(url: string, ms: number): Promise<void> {
   throw new Error(`vite preview did not answer at ${url}`);
 }
 
+/** Polls a page expression (given as text) until it is truthy. (waitForFunction would need 'unsafe-eval'.) */
+async function waitFor(page: Page, expression: string, timeout: number): Promise<void> {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    if (await page.evaluate(expression)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${expression}`);
+}
+
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN;
@@ -140,7 +150,7 @@ async function main(): Promise<void> {
     say(`UI benchmark — ${topology.nodes.length} nodes, ${topology.edges.length} edges, chromium ${browser.version()}, 1280×800`);
     await page.goto(`${base}?example=bench-500&bench=1`);
     try {
-      await page.waitForFunction(`document.querySelectorAll('.react-flow__node').length > 0`, null, { timeout: 120_000 });
+      await waitFor(page, `document.querySelectorAll('.react-flow__node').length > 0`, 120_000);
     } catch (err) {
       fs.mkdirSync(path.join(ROOT, 'bench', 'out'), { recursive: true });
       await page.screenshot({ path: path.join(ROOT, 'bench', 'out', 'ui-failure.png'), timeout: 10_000 }).catch(() => {});
@@ -155,7 +165,7 @@ async function main(): Promise<void> {
 
     await page.selectOption('[data-testid=run-speed]', 'max');
     await page.click('[data-testid=run-start]');
-    await page.waitForFunction(`Number(document.querySelector('[data-testid=run-clock]')?.getAttribute('data-now')) > 0`, null, { timeout: 30_000 });
+    await waitFor(page, `Number(document.querySelector('[data-testid=run-clock]')?.getAttribute('data-now')) > 0`, 30_000);
     await page.waitForTimeout(1000);
     const running = describeFps('running, as fast as possible', await frameDeltas(page, 5000));
     say(running.line);

@@ -19,16 +19,11 @@ export interface FrameState {
   edgeIndex: ReadonlyMap<string, number>;
   /** The latest frame of the loaded run. */
   frame: Frame | null;
-  /**
-   * The latest frame, at most LIVE_HZ times a second while running (every frame otherwise): what the
-   * canvas badges and edge rates read, so hundreds of them do not re-render 30 times a second.
-   */
-  live: Frame | null;
   /** The run's string table (ports and message types), grown from frames. */
   strings: string[];
   /** The trace rows of the run (mutable; see traceVersion). */
   trace: TraceBuffer;
-  /** Counts appends to `trace`. */
+  /** Counts appends to `trace` (bumped at most LIVE_HZ times a second while running). */
   traceVersion: number;
   /** Spans the worker could not send (more than a frame holds). */
   spansSkipped: number;
@@ -48,13 +43,14 @@ const trace = new TraceBuffer();
 /** Canvas updates per second while running. */
 export const LIVE_HZ = 10;
 let lastLive = -Infinity;
+let traceDirty = false;
+let skippedSince = 0;
 
 export const useFrames = create<FrameState>()((set, get) => ({
   info: null,
   nodeIndex: new Map(),
   edgeIndex: new Map(),
   frame: null,
-  live: null,
   strings: [],
   trace,
   traceVersion: 0,
@@ -63,12 +59,14 @@ export const useFrames = create<FrameState>()((set, get) => ({
   seriesVersion: 0,
   beginRun: (info) => {
     trace.clear();
+    const nodeIndex = new Map(info.nodes.map((n, i) => [n.id, i]));
+    const edgeIndex = new Map(info.edges.map((e, i) => [e.id, i]));
+    useLive.setState({ frame: null, info, nodeIndex, edgeIndex });
     set((s) => ({
       info,
-      nodeIndex: new Map(info.nodes.map((n, i) => [n.id, i])),
-      edgeIndex: new Map(info.edges.map((e, i) => [e.id, i])),
+      nodeIndex,
+      edgeIndex,
       frame: null,
-      live: null,
       strings: [],
       traceVersion: s.traceVersion + 1,
       spansSkipped: 0,
@@ -78,7 +76,8 @@ export const useFrames = create<FrameState>()((set, get) => ({
   },
   endRun: () => {
     trace.clear();
-    set((s) => ({ info: null, frame: null, live: null, strings: [], traceVersion: s.traceVersion + 1, spansSkipped: 0 }));
+    useLive.setState({ frame: null, info: null, nodeIndex: new Map(), edgeIndex: new Map() });
+    set((s) => ({ info: null, frame: null, strings: [], traceVersion: s.traceVersion + 1, spansSkipped: 0 }));
   },
   pushFrame: (frame, realNow = performance.now()) => {
     const s = get();
@@ -88,23 +87,43 @@ export const useFrames = create<FrameState>()((set, get) => ({
       strings.length = frame.stringsFrom;
       for (const str of frame.strings) strings.push(str);
     }
-    let traceVersion = s.traceVersion;
     if (frame.spans && frame.spans.count > 0) {
       s.trace.append(frame.spans);
-      traceVersion++;
+      traceDirty = true;
     }
+    skippedSince += frame.spansSkipped;
     const added = s.series.push(frame, realNow);
-    const showLive = frame.state !== 'running' || realNow - lastLive >= 1000 / LIVE_HZ;
-    if (showLive) lastLive = realNow;
-    set({
-      frame,
-      live: showLive ? frame : s.live,
-      traceVersion,
-      spansSkipped: s.spansSkipped + frame.spansSkipped,
-      seriesVersion: added ? s.seriesVersion + 1 : s.seriesVersion,
-    });
+    // views of the trace and the canvas follow at LIVE_HZ while running; every frame otherwise
+    if (frame.state !== 'running' || realNow - lastLive >= 1000 / LIVE_HZ) {
+      lastLive = realNow;
+      useLive.setState({ frame });
+      set({
+        frame,
+        traceVersion: traceDirty ? s.traceVersion + 1 : s.traceVersion,
+        spansSkipped: s.spansSkipped + skippedSince,
+        seriesVersion: added ? s.seriesVersion + 1 : s.seriesVersion,
+      });
+      traceDirty = false;
+      skippedSince = 0;
+    } else {
+      set({ frame, seriesVersion: added ? s.seriesVersion + 1 : s.seriesVersion });
+    }
   },
 }));
+
+/**
+ * What the canvas overlays read: the latest frame at most LIVE_HZ times a second while running (every
+ * frame otherwise), in a store of its own, so that the selectors of hundreds of badges and edges run 10
+ * times a second rather than 30, and not at all for frames they would not show.
+ */
+export interface LiveState {
+  frame: Frame | null;
+  info: RunInfo | null;
+  nodeIndex: ReadonlyMap<string, number>;
+  edgeIndex: ReadonlyMap<string, number>;
+}
+
+export const useLive = create<LiveState>()(() => ({ frame: null, info: null, nodeIndex: new Map(), edgeIndex: new Map() }));
 
 /** The index of a node in frames, or -1. */
 export const nodeIndexOf = (s: FrameState, id: string): number => s.nodeIndex.get(id) ?? -1;

@@ -1,6 +1,6 @@
 /**
  * Time series of a run for the throughput panel: a ring of the last `capacity` points (600 by default),
- * one point per frame at most every `minGapMs` of real time. Totals, end-to-end latency, and per-node and
+ * one point per frame at most every `minGapMs` of real time (250 ms: 600 points hold 2.5 minutes). Totals, end-to-end latency, and per-node and
  * per-edge figures are kept for every node and edge, so selecting a node shows its history at once.
  *
  * @example
@@ -44,7 +44,7 @@ export class SeriesBuffer {
     readonly nodeCount: number,
     readonly edgeCount: number,
     readonly capacity = SERIES_CAPACITY,
-    readonly minGapMs = 100,
+    readonly minGapMs = 250,
   ) {
     const f64 = () => new Float64Array(capacity);
     this.t = f64();

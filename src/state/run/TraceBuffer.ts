@@ -153,6 +153,8 @@ export function isFilterActive(f: TraceFilter): boolean {
 export class FilteredRows {
   private idx = new Float64Array(1024);
   private start = 0;
+  /** Matching rows dropped from the front so far (overwritten in the buffer): `dropped + i` is stable. */
+  dropped = 0;
   private end = 0;
   private scanned: number;
   private readonly seq: number;
@@ -193,7 +195,10 @@ export class FilteredRows {
     }
     this.scanned = b.written;
     const oldest = b.oldest;
-    while (this.start < this.end && this.idx[this.start] < oldest) this.start++;
+    while (this.start < this.end && this.idx[this.start] < oldest) {
+      this.start++;
+      this.dropped++;
+    }
   }
 
   private push(g: number): void {

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { useFrames, type FrameState } from '../../state/frameStore';
+import { useLive, type LiveState } from '../../state/frameStore';
 import { selectRunOutdated } from '../../state/slices/run';
 import { useStudio } from '../../state/studioStore';
 import type { StudioState } from '../../state/studioStore';
@@ -119,16 +119,16 @@ export function RunControls() {
   );
 }
 
-const selectClock = (s: FrameState) => ({
+const selectClock = (s: LiveState) => ({
   now: s.frame?.now ?? 0,
   until: s.frame?.until ?? 0,
   eps: Math.round(s.frame?.eventsPerSec ?? 0),
   has: s.frame !== null,
 });
 
-/** Virtual time and events per second of the loaded run. */
+/** Virtual time and events per second of the loaded run (from the live store: ≤ 10 updates a second). */
 function RunClock() {
-  const k = useFrames(useShallow(selectClock));
+  const k = useLive(useShallow(selectClock));
   const status = useStudio((s) => s.runStatus);
   return (
     <span className="run-clock" data-testid="run-clock" data-status={status} data-now={k.now} aria-live="off">

@@ -1,17 +1,23 @@
 /**
- * Live badges of one node: message rate, messages in, queue depth, busy workers, errors, the pattern's
- * state word (a breaker's `open`) and, for dead-letter channels, messages held. Subscribes to its own
- * node's figures in the frame store, so a frame re-renders only the badges whose text changed.
+ * Live badges of one node: message rate, messages in (or out, for a source), queue depth, busy workers,
+ * errors, the pattern's state word (a breaker's `open`) and, for dead-letter channels, messages held.
+ * Subscribes to its own node's figures in the live store, so a frame re-renders only the badges whose text
+ * changed — and only while the node is on screen and the zoom makes the text readable (off screen or
+ * zoomed out, it draws nothing and reads nothing).
  */
+import { useStore as useFlowStore } from '@xyflow/react';
 import { useCallback } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { useFrames, type FrameState } from '../../../state/frameStore';
-import { formatCount, selectNodeBadge } from './liveSelectors';
+import { useLive, type LiveState } from '../../../state/frameStore';
+import { formatCount, nodeDetailVisible, selectNodeBadge } from './liveSelectors';
 import './live.css';
 
+const none = () => null;
+
 export function NodeLiveBadges({ nodeId }: { nodeId: string }) {
-  const select = useCallback((s: FrameState) => selectNodeBadge(s, nodeId), [nodeId]);
-  const b = useFrames(useShallow(select));
+  const visible = useFlowStore(useCallback((s) => nodeDetailVisible(s, nodeId), [nodeId]));
+  const select = useCallback((s: LiveState) => selectNodeBadge(s, nodeId), [nodeId]);
+  const b = useLive(useShallow(visible ? select : none));
   if (!b) return null;
   const verb = b.out ? 'sent' : 'received';
   const title =

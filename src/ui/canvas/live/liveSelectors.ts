@@ -1,9 +1,10 @@
 /**
- * Selectors of one node's or one edge's live figures in the latest live frame (≤ 10 a second). Each returns a small object of
+ * Selectors of one node's or one edge's live figures in the live frame (≤ 10 a second), and of whether a
+ * node or edge is worth drawing live figures for at all (on screen, and zoomed in enough to read them). Each returns a small object of
  * display-ready primitives (rates rounded as shown), so with `useShallow` a badge re-renders only when
  * what it shows changes — not on every frame.
  */
-import type { FrameState } from '../../../state/frameStore';
+import type { LiveState } from '../../../state/frameStore';
 import { EDGE_STRIDE, EdgeField, NODE_STRIDE, NodeField } from '../../../worker/frames';
 
 /** What a node's badges show. */
@@ -42,8 +43,8 @@ export function formatCount(n: number): string {
 }
 
 /** The badge figures of a node, or null when there is no run (or the node is not in it). */
-export function selectNodeBadge(s: FrameState, nodeId: string): NodeBadge | null {
-  const f = s.live;
+export function selectNodeBadge(s: LiveState, nodeId: string): NodeBadge | null {
+  const f = s.frame;
   if (!f) return null;
   const i = s.nodeIndex.get(nodeId);
   if (i === undefined) return null;
@@ -65,10 +66,14 @@ export function selectNodeBadge(s: FrameState, nodeId: string): NodeBadge | null
   };
 }
 
-/** Rate buckets for the animated dots (changing an animation's duration restarts it, so it changes rarely). */
+/**
+ * Rate buckets for the flow line and the dots: 1 below 3/s, then one per decade with edges at 3, 30, 300,
+ * 3k and 30k/s, so that round rates (10, 100, 1000/s) sit mid-bucket and do not flap between two widths
+ * (each change repaints the edge, and restarts its dot animation).
+ */
 export function rateBucket(rate: number): number {
   if (!(rate > 0.05)) return 0;
-  return Math.min(6, 1 + Math.floor(Math.log10(rate * 10)));
+  return Math.max(1, Math.min(6, 1 + Math.floor(Math.log10(rate / 3) + 1)));
 }
 
 /** What an edge shows. */
@@ -80,12 +85,53 @@ export interface EdgeLive {
   running: boolean;
 }
 
-/** An edge's live figures, or null when there is no run. */
-export function selectEdgeLive(s: FrameState, edgeId: string): EdgeLive | null {
-  const f = s.live;
+/** An edge's live figures, or null when there is no run. Without `label`, the rate text is left out (''). */
+export function selectEdgeLive(s: LiveState, edgeId: string, label = true): EdgeLive | null {
+  const f = s.frame;
   if (!f) return null;
   const j = s.edgeIndex.get(edgeId);
   if (j === undefined) return null;
   const r = f.edges[j * EDGE_STRIDE + EdgeField.Rate];
-  return { rate: formatRate(r), used: f.edges[j * EDGE_STRIDE + EdgeField.Messages] > 0, bucket: rateBucket(r), running: f.state === 'running' };
+  return {
+    rate: label ? formatRate(r) : '',
+    used: f.edges[j * EDGE_STRIDE + EdgeField.Messages] > 0,
+    bucket: rateBucket(r),
+    running: f.state === 'running',
+  };
+}
+
+/** Below this zoom, badge and label text is too small to read: the canvas shows only flow lines. */
+export const DETAIL_ZOOM = 0.5;
+/** Screen pixels around the canvas within which an element counts as on screen. */
+const MARGIN = 120;
+
+/** The parts of React Flow's store the visibility selectors read. */
+interface ViewportLike {
+  transform: readonly [number, number, number];
+  width: number;
+  height: number;
+  nodeLookup: ReadonlyMap<string, { internals: { positionAbsolute: { x: number; y: number } }; measured?: { width?: number; height?: number } }>;
+}
+
+const onScreen = (s: ViewportLike, x: number, y: number, w: number, h: number, margin: number): boolean => {
+  const [tx, ty, zoom] = s.transform;
+  const left = x * zoom + tx;
+  const top = y * zoom + ty;
+  return left + w * zoom > -margin && top + h * zoom > -margin && left < s.width + margin && top < s.height + margin;
+};
+
+/** Whether a node's badges are worth drawing: on screen and zoomed in enough to read. */
+export function nodeDetailVisible(s: ViewportLike, nodeId: string): boolean {
+  if (s.transform[2] < DETAIL_ZOOM) return false;
+  const n = s.nodeLookup.get(nodeId);
+  if (!n) return false;
+  const p = n.internals.positionAbsolute;
+  // the badges sit under the node: count a little below it too
+  return onScreen(s, p.x, p.y, n.measured?.width ?? 240, (n.measured?.height ?? 100) + 30, MARGIN);
+}
+
+/** How much of an edge's live state to draw: 0 nothing (off screen), 1 the flow line, 2 line, label and dots. */
+export function edgeDetail(s: ViewportLike, x: number, y: number, halfSpan: number): 0 | 1 | 2 {
+  if (!onScreen(s, x - halfSpan, y - halfSpan, 2 * halfSpan, 2 * halfSpan, MARGIN)) return 0;
+  return s.transform[2] < DETAIL_ZOOM ? 1 : 2;
 }

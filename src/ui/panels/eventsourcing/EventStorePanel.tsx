@@ -10,6 +10,7 @@ import { useEffect, useState } from 'react';
 import {
   clearStoredStore,
   readAllStored,
+  recentRunsOptions,
   startModeOptions,
   storedKey,
   storedStoresOptions,
@@ -129,6 +130,7 @@ function StoreView({
       {status?.state === 'failed' && (
         <PersistWarning nodeId={nodeId} store={store} error={status.error} unpersisted={status.unpersisted} />
       )}
+      <RecentRuns topology={topology} nodeId={nodeId} stamp={stamp} />
       <StreamBrowser store={store} nodeId={nodeId} stamp={stamp} config={config} />
     </div>
   );
@@ -308,5 +310,32 @@ function ExportButtons({
         NDJSON
       </button>
     </span>
+  );
+}
+
+/** The runs recorded for this topology, newest first: how each started and how far it persisted. */
+function RecentRuns({ topology, nodeId, stamp }: { topology: string; nodeId: string; stamp: string }) {
+  const runs = (useQuery(recentRunsOptions(stamp)).data ?? []).filter((r) => r.topology === topology);
+  if (!runs.length) return null;
+  return (
+    <details className="es__runs" data-testid="es-runs">
+      <summary className="panel-hint">
+        {runs.length} run{runs.length === 1 ? '' : 's'} kept for this topology
+      </summary>
+      <ol>
+        {runs.map((r) => {
+          const s = r.stores.find((x) => x.nodeId === nodeId);
+          return (
+            <li key={r.id} className="panel-hint">
+              {new Date(r.startedAt).toLocaleString()} · seed {r.seed} · from{' '}
+              {r.start === 'stored' ? 'the stored state' : 'empty'} · {r.status}
+              {s
+                ? ` · ${s.seeded.toLocaleString('en')} loaded, ${s.persisted.toLocaleString('en')} persisted${s.error ? ` · ${s.error}` : ''}`
+                : ''}
+            </li>
+          );
+        })}
+      </ol>
+    </details>
   );
 }

@@ -5,18 +5,18 @@
  * not change are not re-rendered.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useLayoutEffect, useRef } from 'react';
-import { DEAD_LETTER_REASONS, MESSAGE_KINDS } from '../../../model/message';
+import { memo, useEffect, useRef } from 'react';
+import { DEAD_LETTER_REASONS, MESSAGE_KINDS, type MessageKind } from '../../../model/message';
 import type { TraceBuffer } from '../../../state/run/TraceBuffer';
 import type { RunInfo } from '../../../worker/frames';
-import { MessageKindBadge } from '../../messageKinds';
+import { MESSAGE_KIND_TOKENS } from '../../messageKinds';
 
 /** Height of a row (px). */
 export const ROW_HEIGHT = 22;
 /** Rows per virtual item. */
 export const BLOCK = 16;
 
-/** Which rows the list shows: `count` rows, the i-th being global row `at(i)`. */
+/** Which rows the list shows, in display order (newest first): `count` rows, the i-th being global row `at(i)`. */
 export interface RowSource {
   count: number;
   at(i: number): number;
@@ -29,6 +29,21 @@ interface Lookup {
 }
 
 const fmtTime = (ms: number) => ms.toFixed(3);
+
+/**
+ * The message kind's colour and shape (the shared tokens of messageKinds.tsx) drawn with CSS rather than
+ * an inline SVG: rows stream in many times a second, and an SVG per row makes the browser rebuild its
+ * layer tree on each update, which with hundreds of canvas nodes costs a frame.
+ */
+function KindChip({ kind, text }: { kind: MessageKind; text: string }) {
+  const t = MESSAGE_KIND_TOKENS[kind];
+  return (
+    <span className="msg-badge kind-chip" title={`${t.label}: ${t.meaning}`}>
+      <span className={`kind-chip__shape kind-chip__shape--${t.shape}`} style={{ background: t.color }} aria-hidden="true" />
+      <span className="msg-badge__text">{text}</span>
+    </span>
+  );
+}
 
 const Row = memo(function Row({
   g,
@@ -73,7 +88,7 @@ const Row = memo(function Row({
         {node?.id ?? '?'}
       </span>
       <span role="cell" className="tc tc-type">
-        <MessageKindBadge kind={kind} text={strings[buf.type[i]] ?? '?'} />
+        <KindChip kind={kind} text={strings[buf.type[i]] ?? '?'} />
       </span>
       <span role="cell" className={`tc tc-outcome outcome--${outcome}`}>
         {outcome}
@@ -97,9 +112,10 @@ const Block = memo(function Block(props: {
   const gs = props.rows ? props.rows.split(',').map(Number) : [];
   return (
     <>
-      {gs.map((g) => (
+      {gs.map((g, k) => (
         <Row
-          key={g}
+          // keyed by position: as rows stream in, the same elements get new text rather than being replaced
+          key={k}
           g={g}
           lookup={lookup}
           selected={selectedSeq !== null && lookup.buf.msg[lookup.buf.slot(g)] === selectedSeq}
@@ -112,13 +128,11 @@ const Block = memo(function Block(props: {
 
 export function TraceList(props: {
   rows: RowSource;
-  /** Changes when rows were appended (re-renders the list). */
-  version: number;
   lookup: Lookup;
   selectedSeq: number | null;
   follow: boolean;
   onPick(g: number): void;
-  /** The user scrolled away from the newest rows. */
+  /** The user scrolled away from the newest rows (at the top). */
   onUnfollow(): void;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
@@ -132,26 +146,24 @@ export function TraceList(props: {
     estimateSize: () => BLOCK * ROW_HEIGHT,
     overscan: 1,
   });
-  const programmatic = useRef(false);
   const unfollow = useRef(props.onUnfollow);
-  unfollow.current = props.onUnfollow;
+  useEffect(() => {
+    unfollow.current = props.onUnfollow;
+  });
+  const total = v.getTotalSize();
 
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (!follow || !el || rows.count === 0) return;
-    programmatic.current = true;
-    el.scrollTop = el.scrollHeight;
-  }, [follow, rows.count, props.version]);
+  // following shows the top (the newest rows): back to the top when following starts
+  useEffect(() => {
+    if (follow && scroller.current) scroller.current.scrollTop = 0;
+  }, [follow]);
 
+  // scrolling away from the top stops following (the list then holds still); nothing here scrolls by itself
+  // while rows stream in, so no layout is forced per update
   useEffect(() => {
     const el = scroller.current;
     if (!el) return;
     const onScroll = () => {
-      if (programmatic.current) {
-        programmatic.current = false;
-        return;
-      }
-      if (el.scrollHeight - el.scrollTop - el.clientHeight > ROW_HEIGHT * 2) unfollow.current();
+      if (el.scrollTop > ROW_HEIGHT) unfollow.current();
     };
     el.addEventListener('scroll', onScroll, { passive: true });
     return () => el.removeEventListener('scroll', onScroll);
@@ -192,7 +204,7 @@ export function TraceList(props: {
         data-testid="trace-list"
         data-rows={rows.count}
       >
-        <div style={{ height: v.getTotalSize(), position: 'relative' }}>
+        <div style={{ height: total, position: 'relative' }}>
           {v.getVirtualItems().map((item) => {
             const first = item.index * BLOCK;
             const last = Math.min(rows.count, first + BLOCK);
@@ -204,10 +216,10 @@ export function TraceList(props: {
                 className="trace-block"
                 style={{
                   position: 'absolute',
-                  top: 0,
                   left: 0,
                   right: 0,
-                  transform: `translateY(${item.start}px)`,
+                  // top rather than a transform: no extra layer property per block
+                  top: item.start,
                 }}
               >
                 <Block

@@ -1,5 +1,5 @@
 /**
- * Trace panel: every hop of every (sampled) message, newest at the bottom, filterable by message id,
+ * Trace panel: every hop of every (sampled) message, newest at the top, filterable by message id,
  * correlation id, node, type and outcome. Picking a row picks its message: its path is highlighted on the
  * canvas, and its waterfall, envelope, headers and payload are shown beside the list.
  */
@@ -9,7 +9,7 @@ import { useFrames } from '../../../state/frameStore';
 import { FilteredRows, hopsOf, isFilterActive, type TraceFilter } from '../../../state/run/TraceBuffer';
 import { useStudio } from '../../../state/studioStore';
 import { MessageEnvelope, Waterfall } from './TraceDetails';
-import { TraceList, type RowSource } from './TraceList';
+import { TraceList } from './TraceList';
 
 export function TracePanel() {
   const { trace, traceVersion, info, strings, skipped } = useFrames(
@@ -17,7 +17,10 @@ export function TracePanel() {
   );
   const selectedSeq = useStudio((s) => s.selectedMessage);
   const [filter, setFilter] = useState<TraceFilter>({});
-  const [follow, setFollow] = useState(true);
+  // following: the newest rows at the top, moving; not following: the list frozen where it was (rows keep
+  // coming, and are counted, but do not move what the user is reading)
+  const [frozenAt, setFrozenAt] = useState<number | null>(null);
+  const follow = frozenAt === null;
 
   const active = isFilterActive(filter);
   // a new filter (or a new run) scans the buffer once; later frames only scan the rows they added
@@ -26,15 +29,21 @@ export function TracePanel() {
     void runId;
     return active ? new FilteredRows(trace, filter) : null;
   }, [trace, filter, active, runId]);
-  const rows: RowSource = useMemo(() => {
+  // rows newest first; `end` is the (stable, absolute) position after the newest row shown
+  const { rows, end, newer } = useMemo(() => {
     void traceVersion;
     if (!filtered) {
       const oldest = trace.oldest;
-      return { count: trace.count, at: (i: number) => oldest + i };
+      const last = Math.max(oldest, Math.min(frozenAt ?? Infinity, trace.written));
+      return { rows: { count: last - oldest, at: (i: number) => last - 1 - i }, end: last, newer: trace.written - last };
     }
     filtered.update();
-    return { count: filtered.length, at: (i: number) => filtered.at(i) };
-  }, [trace, traceVersion, filtered]);
+    const live = filtered.dropped + filtered.length;
+    const last = Math.max(filtered.dropped, Math.min(frozenAt ?? Infinity, live));
+    const base = filtered.dropped;
+    return { rows: { count: last - base, at: (i: number) => filtered.at(last - 1 - i - base) }, end: last, newer: live - last };
+  }, [trace, traceVersion, filtered, frozenAt]);
+  const freeze = useCallback(() => setFrozenAt((f) => f ?? end), [end]);
 
   const lookup = useMemo(() => (info ? { buf: trace, info, strings } : null), [trace, info, strings]);
 
@@ -49,12 +58,11 @@ export function TracePanel() {
       const hops = hopsOf(trace, seq);
       const nodes = hops.map((h) => info.nodes[h.node]?.id).filter((id): id is string => !!id);
       const edges = hops.filter((h) => h.edge >= 0).map((h) => info.edges[h.edge]?.id).filter((id): id is string => !!id);
-      setFollow(false);
+      freeze();
       useStudio.getState().selectMessage(seq, { nodes, edges });
     },
-    [trace, info],
+    [trace, info, freeze],
   );
-  const onUnfollow = useCallback(() => setFollow(false), []);
 
   const hops = useMemo(() => {
     void traceVersion;
@@ -62,7 +70,10 @@ export function TracePanel() {
   }, [trace, traceVersion, selectedSeq]);
 
   if (!info || !lookup) return <p className="panel-empty">Run the topology to trace its messages hop by hop.</p>;
-  const set = (patch: Partial<TraceFilter>) => setFilter((f) => ({ ...f, ...patch }));
+  const set = (patch: Partial<TraceFilter>) => {
+    setFilter((f) => ({ ...f, ...patch }));
+    setFrozenAt(null); // a new filter starts from its newest match
+  };
   const typeIndex = (text: string) => {
     if (!text) return undefined;
     const i = strings.indexOf(text);
@@ -124,15 +135,16 @@ export function TracePanel() {
           ))}
         </select>
         <label className="panel-check" title="Keep the newest rows in view">
-          <input type="checkbox" data-testid="trace-follow" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> follow
+          <input type="checkbox" data-testid="trace-follow" checked={follow} onChange={(e) => (e.target.checked ? setFrozenAt(null) : freeze())} /> follow
         </label>
         <span className="panel-hint" data-testid="trace-count">
           {rows.count.toLocaleString('en')} {active ? 'matching ' : ''}hops
+          {!follow && newer > 0 ? ` · ${newer.toLocaleString('en')} newer (tick follow to see them)` : ''}
           {skipped > 0 ? ` · ${skipped.toLocaleString('en')} not shown (too many per frame)` : ''}
         </span>
       </div>
       <div className="trace__body">
-        <TraceList rows={rows} version={traceVersion} lookup={lookup} selectedSeq={selectedSeq} follow={follow} onPick={onPick} onUnfollow={onUnfollow} />
+        <TraceList rows={rows} lookup={lookup} selectedSeq={selectedSeq} follow={follow} onPick={onPick} onUnfollow={freeze} />
         {selectedSeq !== null && (
           <aside className="trace__details" aria-label={`Message m${selectedSeq}`}>
             <div className="trace__details-head">
