@@ -15,6 +15,7 @@ import { runClient } from '../state/run/runClient';
 import { type StartMode, type StoreRecord, type StreamPage } from '../storage/eventStore';
 import { IdbEventStorage } from '../storage/eventStoreIdb';
 import { getStartMode } from '../storage/eventStoreMeta';
+import { listRuns, type RunRecord } from '../storage/runs';
 import type { SagaState, SagaSummary, SagaTimeline } from '../worker/persistence';
 
 const storage = new IdbEventStorage();
@@ -79,6 +80,10 @@ export function readAllStored(store: string): Promise<StoredEvent[]> {
 export function clearStoredStore(store: string): Promise<void> {
   return storage.clear(store);
 }
+
+/** The newest runs recorded in the browser. */
+export const recentRunsOptions = (stamp: string | number) =>
+  queryOptions<RunRecord[]>({ queryKey: [...storedKey, 'runs', stamp], queryFn: () => listRuns(20) });
 
 /** Where the next run's event stores start. */
 export const startModeOptions = () =>

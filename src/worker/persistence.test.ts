@@ -5,6 +5,7 @@ import type { EventStoreModel } from '../engine/eventsourcing/EventStoreModel';
 import { buildTopology } from '../engine/testing/TestSimulation';
 import type { StoredEvent } from '../model/kinds/eventSourcing';
 import { MemoryEventStorage, type PersistBatch, type StartMode } from '../storage/eventStore';
+import type { RunRecord } from '../storage/runs';
 import { describeWriteError, EventPersistence } from './persistence';
 import { createSimulationApi } from './simulationApi';
 import { fakeEnv } from './testing';
@@ -202,6 +203,35 @@ describe('write-behind persistence', () => {
     await settle();
     expect(storage.batches).toHaveLength(2);
     expect(p.status()![0].unpersisted).toBe(0);
+  });
+
+  it('keeps a record of each run: how it started and how far it persisted', async () => {
+    const runs: RunRecord[] = [];
+    const storage = new MemoryEventStorage();
+    const p = new EventPersistence({
+      storage,
+      startMode: () => Promise.resolve('stored'),
+      saveRun: (r) => Promise.resolve(void runs.push(r)),
+      wallClock: () => 1000,
+    });
+    const sim = new Simulation(topology());
+    p.attach(sim);
+    await new Promise<void>((r) => p.whenReady(r));
+    expect(runs[0]).toMatchObject({
+      topology: 'Bank',
+      start: 'stored',
+      status: 'running',
+      seed: sim.settings.seed,
+      stores: [{ nodeId: 'store', store: 'Bank/store', seeded: 0 }],
+    });
+    sim.run();
+    await p.flush();
+    const last = runs[runs.length - 1];
+    expect(last.id).toBe(runs[0].id);
+    expect(last).toMatchObject({
+      status: 'finished',
+      stores: [{ persisted: model(sim).head, head: model(sim).head, error: null }],
+    });
   });
 
   it('names write errors', () => {

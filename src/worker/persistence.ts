@@ -114,6 +114,7 @@ export class EventPersistence {
   private ready = true;
   private waiting: (() => void)[] = [];
   private run: RunRecord | null = null;
+  private runSavedAt = -Infinity;
 
   constructor(
     private readonly deps: PersistenceDeps,
@@ -293,9 +294,14 @@ export class EventPersistence {
     this.onChange();
   }
 
+  private wall(): number {
+    return (this.deps.wallClock ?? Date.now)();
+  }
+
   private saveRun(): void {
     const run = this.run;
     if (!run || !this.deps.saveRun) return;
+    this.runSavedAt = this.wall();
     run.stores = this.stores.map((s) => ({
       nodeId: s.nodeId,
       store: s.key,
@@ -363,7 +369,13 @@ export class EventPersistence {
         s.inFlight = null;
         s.status.unpersisted = s.status.head - s.status.persisted;
         if (gen === this.generation) {
-          if (s.status.state === 'failed' || !this.sim || this.sim.finished) this.saveRun();
+          if (
+            s.status.state === 'failed' ||
+            !this.sim ||
+            this.sim.finished ||
+            this.wall() - this.runSavedAt > 2000
+          )
+            this.saveRun();
           // more may be waiting while the run is paused: keep writing without a pump
           if (s.pending.length) this.maybeFlush(s, true);
         } else if (s.pending.length) this.maybeFlush(s, true);
