@@ -10,6 +10,7 @@ import { benchEngine, formatEngineResult, si } from './engine';
 import { benchExpressions, type ExpressionBenchResult } from './expressions';
 import { benchRouting, formatRoutingResult } from './routing';
 import { benchEventStore, formatEventStoreResult } from './eventstore';
+import { benchThroughput, formatThroughputResult } from './throughput';
 
 /** A registered suite: `run` does the measuring and returns the text to print. */
 export interface BenchSuite {
@@ -40,6 +41,11 @@ const SUITES: BenchSuite[] = [
     name: 'eventstore',
     description: 'event store: in-memory appends/s, aggregate loads with vs without snapshots, persisted appends/s and read-back in headless Chromium',
     run: async () => formatEventStoreResult(await benchEventStore()),
+  },
+  {
+    name: 'throughput',
+    description: 'codec MB/s and ratios on the example payloads (feeds the codec cost model), AES-GCM MB/s, engine with batching/compression/encryption/access control vs producer → sink',
+    run: () => formatThroughputResult(benchThroughput()),
   },
 ];
 // ---- end of registration list ----

@@ -142,39 +142,44 @@ const sizes = new WeakMap<object, number>();
 
 /**
  * Bytes of a value as UTF-8 JSON, except that each binary value's `$binary` text counts as its raw bytes
- * (`length`) — what a binary wire format would carry. Object and array sizes are cached per object
- * (payloads are immutable), so sizing one payload on every hop costs one lookup.
+ * (`length`) — what a binary wire format would carry. The size of an object or array payload is cached per
+ * object (payloads are immutable), so sizing one payload on every hop costs one lookup.
  */
 export function jsonBytes(value: JsonValue): number {
+  if (value === null || typeof value !== 'object') return valueBytes(value);
+  const cached = sizes.get(value);
+  if (cached !== undefined) return cached;
+  const n = valueBytes(value);
+  sizes.set(value, n);
+  return n;
+}
+
+function valueBytes(value: JsonValue): number {
   if (value === null) return 4;
   switch (typeof value) {
     case 'boolean':
       return value ? 4 : 5;
     case 'number':
-      return Number.isFinite(value) ? String(value).length : 4;
+      return numberBytes(value);
     case 'string':
       return stringBytes(value);
     default: {
-      const cached = sizes.get(value);
-      if (cached !== undefined) return cached;
-      let n: number;
       if (Array.isArray(value)) {
-        n = 2 + Math.max(0, value.length - 1);
-        for (const item of value) n += item === undefined ? 4 : jsonBytes(item);
-      } else {
-        const bin = isBinary(value);
-        n = 2;
-        let fields = 0;
-        for (const k of Object.keys(value)) {
-          const v = value[k];
-          if (v === undefined) continue; // JSON.stringify leaves it out
-          fields++;
-          n += stringBytes(k) + 1 + (bin && k === '$binary' ? (value as BinaryValue).length : jsonBytes(v));
-        }
-        n += Math.max(0, fields - 1);
+        let n = 2 + Math.max(0, value.length - 1);
+        for (const item of value) n += item === undefined ? 4 : valueBytes(item);
+        return n;
       }
-      sizes.set(value, n);
-      return n;
+      const bin = isBinary(value);
+      let n = 2;
+      let fields = 0;
+      for (const k in value) {
+        if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+        const v = value[k];
+        if (v === undefined) continue; // JSON.stringify leaves it out
+        fields++;
+        n += stringBytes(k) + 1 + (bin && k === '$binary' ? (value as BinaryValue).length : valueBytes(v));
+      }
+      return n + Math.max(0, fields - 1);
     }
   }
 }
@@ -194,8 +199,24 @@ export function utf8Length(s: string): number {
   return n;
 }
 
+/** Characters of a number in JSON (whole numbers counted without making a string). */
+function numberBytes(v: number): number {
+  if (!Number.isFinite(v)) return 4; // null
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) {
+    let n = v < 0 ? 2 : 1; // -0 is written 0
+    for (let a = Math.abs(v); a >= 10; a = Math.floor(a / 10)) n++;
+    return n;
+  }
+  return String(v).length;
+}
+
+// characters that are not one byte as they are in JSON text: quote, backslash, controls, non-ASCII
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be found
+const NOT_PLAIN = /[\u0000-\u001f"\\\u0080-\uffff]/;
+
 /** Bytes of a string as UTF-8 JSON text, quotes and escapes included (as `JSON.stringify` writes it). */
 export function stringBytes(s: string): number {
+  if (!NOT_PLAIN.test(s)) return s.length + 2;
   let n = 2;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

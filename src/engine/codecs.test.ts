@@ -54,6 +54,9 @@ describe('binary values', () => {
       }),
       { numRuns: 300 },
     );
+    for (const n of [0, -0, 5, -5, 9, 10, 99, 100, -100, 1e14, 999_999_999_999_999, -1e15, 1.5, -0.25, 1e21, 2 ** 53, NaN, Infinity]) {
+      expect(jsonBytes(n), String(n)).toBe(JSON.stringify(n).length);
+    }
     for (const s of ['\u0000', '\ud800', 'a\udc00b', '😀', '"\\\n\t', 'é€']) {
       expect(stringBytes(s)).toBe(Buffer.byteLength(JSON.stringify(s), 'utf8'));
     }

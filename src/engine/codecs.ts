@@ -7,8 +7,8 @@
  * `{ "$binary": "<base64>", "length": <compressed bytes>, "codec": "gzip", "contentLength": <bytes in> }`,
  * plus `inner` when the bytes compressed were another binary value's (an encrypted payload).
  *
- * Cost model: compressing n bytes takes `perCallUs/1000 + n·nsPerByte/10⁶` virtual ms (decompressing
- * likewise with the decompression constant), times the node's `cpuScale`. The constants are measured by
+ * Cost model: compressing n bytes takes `compressPerCallUs/1000 + n·compressNsPerByte/10⁶` virtual ms
+ * (decompressing likewise with the decompression constants), times the node's `cpuScale`. The constants are measured by
  * `bench/throughput.ts` on the example payloads (see the comment on {@link CODEC_COSTS}).
  *
  * @example
@@ -90,39 +90,46 @@ export function decompressBytes(codec: CodecName, data: Uint8Array, contentLengt
 
 /** Simulated CPU cost of a codec. */
 export interface CodecCost {
-  /** Fixed cost per call (µs): setup, headers, hash tables. */
-  perCallUs: number;
+  /** Fixed cost per compression call (µs): setup, headers, hash tables. */
+  compressPerCallUs: number;
   /** Compression cost per input byte (ns). For gzip/deflate: at level 6 (see {@link DEFLATE_LEVEL_FACTOR}). */
   compressNsPerByte: number;
+  /** Fixed cost per decompression call (µs). */
+  decompressPerCallUs: number;
   /** Decompression cost per output byte (ns). */
   decompressNsPerByte: number;
 }
 
 /**
- * Cost constants per codec, in ns per uncompressed byte, calibrated by `bench/throughput.ts`
- * (`npx tsx bench/throughput.ts`, Node 20.20, the 2-core dev container, 2026-05 run): throughput of each
- * codec on the trade-offs example's order payloads (single messages and 100-message batches), MB/s
- * converted to ns/byte and rounded. Re-run the benchmark and update these when the codecs change.
+ * Cost constants per codec, fitted by `bench/throughput.ts` (`npm run bench -- throughput`; run of
+ * 2026-11-27 on the shared 2-core dev container, Node 20.20): each codec timed on the trade-offs example's
+ * orders one by one (254 B) and in batches of 100 as the batcher writes them (40.6 kB), and
+ * cost = per call + bytes × per byte fitted through the two medians. These are the costs of the pure-JS
+ * libraries the studio runs (lz4js clears a 256 kB hash table on every call, hence its large per-call cost);
+ * raw deflate is given gzip's figures (gzip is deflate plus a CRC and a header; the deflate fit was within
+ * the machine's noise of it). Use the node's `cpuScale` to model a faster or slower CPU. Re-run the
+ * benchmark and update these when the codecs change.
  */
 export const CODEC_COSTS: Readonly<Record<CodecName, CodecCost>> = {
-  gzip: { perCallUs: 4, compressNsPerByte: 30, decompressNsPerByte: 6 },
-  deflate: { perCallUs: 3, compressNsPerByte: 30, decompressNsPerByte: 6 },
-  snappy: { perCallUs: 1, compressNsPerByte: 6, decompressNsPerByte: 3 },
-  lz4: { perCallUs: 2, compressNsPerByte: 8, decompressNsPerByte: 3 },
+  gzip: { compressPerCallUs: 30, compressNsPerByte: 21, decompressPerCallUs: 6.5, decompressNsPerByte: 3 },
+  deflate: { compressPerCallUs: 30, compressNsPerByte: 21, decompressPerCallUs: 6.5, decompressNsPerByte: 3 },
+  snappy: { compressPerCallUs: 2, compressNsPerByte: 4.3, decompressPerCallUs: 1, decompressNsPerByte: 2.5 },
+  lz4: { compressPerCallUs: 80, compressNsPerByte: 4, decompressPerCallUs: 0.3, decompressNsPerByte: 2.2 },
 };
 
 /**
- * gzip/deflate compression cost relative to level 6, by level (0 stores; higher levels search longer).
- * Calibrated by the same benchmark run as {@link CODEC_COSTS}.
+ * gzip/deflate compression cost per byte relative to level 6, by level. Levels 1, 6 and 9 are fitted by the
+ * same benchmark run as {@link CODEC_COSTS} (gzip: 10.3, 20.8 and 31.5 ns/B); the others are interpolated,
+ * and level 0 (stored, no compression) is assumed to cost a tenth.
  */
-export const DEFLATE_LEVEL_FACTOR: readonly number[] = [0.15, 0.7, 0.75, 0.8, 0.9, 0.95, 1, 1.2, 1.6, 2.2];
+export const DEFLATE_LEVEL_FACTOR: readonly number[] = [0.1, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.17, 1.33, 1.5];
 
 /** Virtual ms of CPU that compressing (or decompressing) `bytes` uncompressed bytes costs. */
 export function codecCpuMs(codec: CodecName, op: 'compress' | 'decompress', bytes: number, level: Level = 6, cpuScale = 1): number {
   const c = CODEC_COSTS[codec];
-  let perByte = op === 'compress' ? c.compressNsPerByte : c.decompressNsPerByte;
-  if (op === 'compress' && (codec === 'gzip' || codec === 'deflate')) perByte *= DEFLATE_LEVEL_FACTOR[level] ?? 1;
-  return ((c.perCallUs * 1000 + bytes * perByte) / 1e6) * cpuScale;
+  if (op === 'decompress') return ((c.decompressPerCallUs * 1000 + bytes * c.decompressNsPerByte) / 1e6) * cpuScale;
+  const factor = codec === 'gzip' || codec === 'deflate' ? (DEFLATE_LEVEL_FACTOR[level] ?? 1) : 1;
+  return ((c.compressPerCallUs * 1000 + bytes * c.compressNsPerByte * factor) / 1e6) * cpuScale;
 }
 
 /** What compressing a payload gave. */
