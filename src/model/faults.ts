@@ -18,7 +18,7 @@
  *   { "id": "once", "kind": "exactly-once", "at": "shipping", "key": "payload.orderId" }
  * ]
  */
-import { z } from 'zod';
+import { z } from './zod';
 import type { ValidationError } from './errors';
 import { expressionSchema } from './expressions';
 import { ID_PATTERN } from './ids';

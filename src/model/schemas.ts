@@ -3,14 +3,11 @@
  * Each carries `meta` hints (`unit`, `widget`) that the inspector reads from the generated JSON Schema, so
  * one schema drives validation, the published JSON Schema and the inspector's form.
  */
-import { z } from 'zod';
-
-// Zod 4 probes `new Function` for a faster parser; under the studio's Content-Security-Policy (no
-// unsafe-eval) that probe is a CSP violation. Untrusted input is never executed, so turn it off everywhere.
-z.config({ jitless: true });
+import type { JsonValue } from './message';
+import { z } from './zod';
 
 /** JSON values, limited in nesting by the topology loader before they ever reach zod. */
-export const jsonValueSchema: z.ZodType<import('./message').JsonValue> = z.lazy(() =>
+export const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
   z.union([
     z.null(),
     z.boolean(),

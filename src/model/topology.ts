@@ -8,7 +8,7 @@
  * const r = validateTopologyText(text);
  * if (!r.ok) console.error(r.errors.map((e) => formatError(e, 'orders.json')).join('\n'));
  */
-import { z } from 'zod';
+import { z } from './zod';
 import { getCatalogEntry, outputPortsOf } from './catalog';
 import { pathToString, type ValidationError } from './errors';
 import { isExpressionIssue } from './expressions';

@@ -14,7 +14,7 @@
  * // { code: 'custom', message: 'Expected expression after > (at character 16)',
  * //   params: { code: 'E140', position: 15 }, path: ['when'] }
  */
-import { z } from 'zod';
+import { z } from '../zod';
 import { checkExpression } from './check';
 import { EXPRESSION_LIMITS } from './limits';
 

@@ -1,5 +1,5 @@
 /** Catalog entries of the channel family: point-to-point, publish-subscribe and dead-letter channels. */
-import { z } from 'zod';
+import { z } from '../zod';
 import { fixedPorts, PORTS, type CatalogEntry } from '../catalogTypes';
 
 export const pointToPointConfig = z.strictObject({

@@ -1,7 +1,7 @@
 /**
  * Catalog entries of the message-construction family: envelope wrapper and envelope unwrapper.
  */
-import { z } from 'zod';
+import { z } from '../zod';
 import { PORTS, type CatalogEntry } from '../catalogTypes';
 import { headersSchema } from '../schemas';
 

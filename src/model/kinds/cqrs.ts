@@ -8,7 +8,7 @@
  * `payload.event`; read-model fields see `payload.row` and `payload.event`. Key and id expressions see the
  * message itself (`payload.orderId`).
  */
-import { z } from 'zod';
+import { z } from '../zod';
 import { fixedPorts, PORTS, type CatalogEntry, type PortSpec } from '../catalogTypes';
 import { expressionSchema } from '../expressions';
 import { distributionSchema, durationSchema } from '../schemas';

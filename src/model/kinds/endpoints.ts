@@ -1,5 +1,5 @@
 /** Catalog entries of the endpoint family: producers, service activators, sinks. */
-import { z } from 'zod';
+import { z } from '../zod';
 import { fixedPorts, PORTS, type CatalogEntry } from '../catalogTypes';
 import { distributionSchema, durationSchema, messageTemplateSchema, rateSchema } from '../schemas';
 

@@ -8,7 +8,7 @@
  * // an event message appended to stream "order-17" when it reaches an event store with the defaults:
  * { kind: 'event', type: 'OrderPlaced', headers: { 'aggregate-id': 'order-17', 'expected-version': '0' } }
  */
-import { z } from 'zod';
+import { z } from '../zod';
 import { fixedPorts, PORTS, type CatalogEntry, type PortSpec } from '../catalogTypes';
 import { expressionSchema } from '../expressions';
 import { ID_PATTERN } from '../ids';

@@ -1,7 +1,7 @@
 /**
  * Catalog entry of the messaging gateway (endpoints family): request/reply over channels.
  */
-import { z } from 'zod';
+import { z } from '../zod';
 import { PORTS, type CatalogEntry, type PortSpec } from '../catalogTypes';
 import { durationSchema } from '../schemas';
 

@@ -3,7 +3,7 @@
  * connection pool. These trade one cost for another — latency for throughput, CPU for bandwidth — and
  * their effect shows on links with capacity (edges with `link`, see docs/topology-format.md).
  */
-import { z } from 'zod';
+import { z } from '../zod';
 import { fixedPorts, PORTS, type CatalogEntry } from '../catalogTypes';
 import { expressionSchema } from '../expressions';
 import { distributionSchema, durationSchema } from '../schemas';

@@ -3,7 +3,7 @@
  * Each wraps a simulated piece of work (a downstream call, the processing of a message, a database
  * transaction) so that it knows the outcome of that work exactly, as a library decorating a call does.
  */
-import { z } from 'zod';
+import { z } from '../zod';
 import { fixedPorts, PORTS, type CatalogEntry, type PortSpec } from '../catalogTypes';
 import { expressionSchema } from '../expressions';
 import { distributionSchema, durationSchema, headersSchema, jsonValueSchema } from '../schemas';

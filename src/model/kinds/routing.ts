@@ -2,7 +2,7 @@
  * Catalog entries of the routing family: content-based router, message filter, recipient list. Routers
  * and recipient lists have one output port per rule or recipient, so their ports depend on their config.
  */
-import { z } from 'zod';
+import { z } from '../zod';
 import { PORTS, type CatalogEntry, type PortSpec } from '../catalogTypes';
 import { expressionSchema } from '../expressions';
 import { durationSchema } from '../schemas';

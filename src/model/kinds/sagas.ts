@@ -3,7 +3,7 @@
  * per correlation id) and `saga-participant` (choreography: a local transaction triggered by an event, which
  * publishes its success or failure and compensates when a later participant fails).
  */
-import { z } from 'zod';
+import { z } from '../zod';
 import { fixedPorts, PORTS, type CatalogEntry, type PortSpec } from '../catalogTypes';
 import { distributionSchema, durationSchema } from '../schemas';
 import { expressionMapSchema, messageTypeSchema, nodeRefSchema } from './eventSourcing';

@@ -2,7 +2,7 @@
  * Catalog entries of the security family: encryptor, decryptor, access control. Keys are named by id only;
  * key material is derived in engine memory from the run seed and never written to a file, report or trace.
  */
-import { z } from 'zod';
+import { z } from '../zod';
 import { fixedPorts, PORTS, type CatalogEntry } from '../catalogTypes';
 import { ID_PATTERN } from '../ids';
 import { durationSchema } from '../schemas';

@@ -1,7 +1,7 @@
 /**
  * Catalog entries of the transformation family: message translator and document validator.
  */
-import { z } from 'zod';
+import { z } from '../zod';
 import { PORTS, type CatalogEntry } from '../catalogTypes';
 import { expressionSchema } from '../expressions';
 import { jsonValueSchema } from '../schemas';
