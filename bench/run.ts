@@ -9,6 +9,7 @@ import { alignColumns } from '../src/cli/table';
 import { benchEngine, formatEngineResult, si } from './engine';
 import { benchExpressions, type ExpressionBenchResult } from './expressions';
 import { benchRouting, formatRoutingResult } from './routing';
+import { benchResilience, formatResilienceResult } from './resilience';
 import { benchEventStore, formatEventStoreResult } from './eventstore';
 import { benchThroughput, formatThroughputResult } from './throughput';
 
@@ -46,6 +47,11 @@ const SUITES: BenchSuite[] = [
     name: 'throughput',
     description: 'codec MB/s and ratios on the example payloads (feeds the codec cost model), AES-GCM MB/s, engine with batching/compression/encryption/access control vs producer → sink',
     run: () => formatThroughputResult(benchThroughput()),
+  },
+  {
+    name: 'resilience',
+    description: 'engine throughput with fault injection and live invariants on, relative to off (target ≥ 0.7)',
+    run: async () => formatResilienceResult(await benchResilience()),
   },
 ];
 // ---- end of registration list ----

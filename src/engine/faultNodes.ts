@@ -22,6 +22,7 @@ import { Counter } from './metrics';
 import type { NodeBehavior } from './pattern';
 import { PATTERNS } from './patterns/index';
 import { EventType, type EventRecord } from './Scheduler';
+import { MessageSlots } from './seqTable';
 import type { Simulation } from './Simulation';
 
 /** The data of the queue events that switch a fault on or off. */
@@ -32,8 +33,16 @@ export class FaultChange {
   ) {}
 }
 
+/** The timer tag of the queue events that switch faults (patterns use tags ≥ 0). */
+export const FAULT_TAG = -0x7fffffff;
+
 /** Marks the timers of a crashed node: they belonged to the process that died. */
 const STALE = Object.freeze({ stale: true });
+
+/** `NodeFaults.watch` bits: events at the node may be blocked (crash, pause, stale timers) … */
+export const WATCH_BLOCKED = 1;
+/** … and messages arriving there are tracked (it may crash and has no crash hook). */
+export const WATCH_TRACKED = 2;
 
 /** Node faults that a fault-aware pattern applies to its own simulated call. */
 export interface NodeFaultState {
@@ -83,21 +92,33 @@ export interface NodeRuntimeState {
   /** Start afresh at restart (no crash hooks). */
   recreate: boolean;
   /** Messages at the node, kept for nodes that may crash and have no crash hook. */
-  tracked: Set<Message> | null;
+  tracked: MessageSlots<Message> | null;
   deferred: Deque<Deferred> | null;
   stub: NodeBehavior | null;
+  /** Timers of the dead process still in the queue. */
+  stale: number;
 }
 
 export class NodeFaults {
   /** Fault state by node index; null for nodes no fault has targeted. */
   readonly state: (NodeRuntimeState | null)[];
+  /** Per node, what the fault layer must look at in events due there (`WATCH_*` bits; 0: nothing). */
+  readonly watch: Uint8Array;
   private readonly deliverers: (Set<number> | undefined)[] = [];
+  /** Whether some node's messages are tracked (a crash fault on a node without crash hooks). */
+  tracking = false;
 
   constructor(
     private readonly sim: Simulation,
     private readonly slowFactor: Float64Array,
   ) {
     this.state = new Array<NodeRuntimeState | null>(sim.nodes.length).fill(null);
+    this.watch = new Uint8Array(sim.nodes.length);
+  }
+
+  private updateWatch(i: number, ns: NodeRuntimeState): void {
+    const blocked = ns.crashes.length > 0 || ns.pauses > 0 || ns.stale > 0;
+    this.watch[i] = (blocked ? WATCH_BLOCKED : 0) | (ns.tracked !== null ? WATCH_TRACKED : 0);
   }
 
   /** Gets a node ready for faults; `crash` starts tracking its messages when it has no crash hook. */
@@ -105,10 +126,14 @@ export class NodeFaults {
     let ns = this.state[node];
     if (ns === null) {
       const real = this.sim.nodes[node].behavior;
-      ns = { crashes: [], pauses: 0, errors: [], slows: [], real, recreate: false, tracked: null, deferred: null, stub: null };
+      ns = { crashes: [], pauses: 0, errors: [], slows: [], real, recreate: false, tracked: null, deferred: null, stub: null, stale: 0 };
       this.state[node] = ns;
     }
-    if (crash && ns.tracked === null && !(ns.real as FaultAwareBehavior).crash) ns.tracked = new Set();
+    if (crash && ns.tracked === null && !(ns.real as FaultAwareBehavior).crash) {
+      ns.tracked = new MessageSlots<Message>();
+      this.tracking = true;
+    }
+    this.updateWatch(node, ns);
   }
 
   /** A node fault switches on or off. */
@@ -121,6 +146,7 @@ export class NodeFaults {
         ns.crashes = on ? [...ns.crashes, f] : ns.crashes.filter((x) => x !== f);
         if (was === 0 && ns.crashes.length > 0) this.crash(i, ns);
         else if (was > 0 && ns.crashes.length === 0) this.restart(i, ns);
+        this.updateWatch(i, ns);
         return;
       }
       case 'pause':
@@ -128,6 +154,7 @@ export class NodeFaults {
         if (on && ns.pauses === 1) ns.deferred ??= new Deque<Deferred>();
         this.apply(i, ns);
         if (!on && ns.pauses === 0) this.resume(i, ns);
+        this.updateWatch(i, ns);
         return;
       case 'slow':
         ns.slows = on ? [...ns.slows, f] : ns.slows.filter((x) => x !== f);
@@ -169,7 +196,11 @@ export class NodeFaults {
       ns.deferred!.push({ type: ev.type, arg: ev.arg, msg: ev.msg, data: ev.data });
       return true;
     }
-    return ev.type === EventType.Timer && ev.data === STALE;
+    if (ev.type === EventType.Timer && ev.data === STALE) {
+      if (--ns.stale === 0) this.updateWatch(ev.node, ns);
+      return true;
+    }
+    return false;
   }
 
   /** `crashed`, `paused` or null. */
@@ -310,7 +341,7 @@ export class NodeFaults {
       lost = real.crash();
       ns.recreate = false;
     } else {
-      lost = ns.tracked ? [...ns.tracked] : [];
+      lost = ns.tracked ? ns.tracked.values() : [];
       ns.tracked?.clear();
       ns.recreate = true;
       // messages it held before tracking began (a crash added during the run): counted, without spans
@@ -322,9 +353,10 @@ export class NodeFaults {
       }
     }
     this.sim.forEachPendingEvent((r) => {
-      if (r.node === i && r.type === EventType.Timer && !(r.data instanceof FaultChange)) {
+      if (r.node === i && r.type === EventType.Timer && r.arg !== FAULT_TAG && r.data !== STALE) {
         r.msg = null;
         r.data = STALE;
+        ns.stale++;
       }
     });
     this.apply(i, ns);

@@ -20,7 +20,7 @@
 import { faultSchema, type Fault, type FaultSpec } from '../model/faults';
 import type { Message } from '../model/message';
 import { compileDistribution, type Sampler } from './distributions';
-import { FaultChange, NodeFaults, type NodeFaultRuntime } from './faultNodes';
+import { FAULT_TAG, FaultChange, NodeFaults, WATCH_BLOCKED, WATCH_TRACKED, type NodeFaultRuntime } from './faultNodes';
 import { Deque } from './Deque';
 import { Counter } from './metrics';
 import { Rng } from './rng';
@@ -133,8 +133,8 @@ export class FaultInjector {
     const now = this.sim.now;
     const start = fromFile ? f.at : Math.max(f.at, now);
     // node 0 carries the switch events; `intercept` takes them before any node sees them
-    this.sim.schedule(start, EventType.Timer, 0, 0, null, new FaultChange(rt.index, true));
-    if (f.for !== undefined) this.sim.schedule(start + f.for, EventType.Timer, 0, 0, null, new FaultChange(rt.index, false));
+    this.sim.schedule(start, EventType.Timer, 0, FAULT_TAG, null, new FaultChange(rt.index, true));
+    if (f.for !== undefined) this.sim.schedule(start + f.for, EventType.Timer, 0, FAULT_TAG, null, new FaultChange(rt.index, false));
   }
 
   /** Switches a fault on or off now (studio toggles). Returns false when there is no such fault. */
@@ -183,36 +183,39 @@ export class FaultInjector {
 
   /**
    * Looks at an event before the simulation dispatches it; returns true when the fault layer took it (the
-   * simulation then forgets it). Called for every event, so the common case is two array reads.
+   * simulation then forgets it). Called for every event, so the common case is a few typed-array reads.
    */
   intercept(ev: EventRecord): boolean {
-    if (ev.type === EventType.Timer && ev.data instanceof FaultChange) {
-      const f = this.faults[ev.data.fault];
-      this.switch(f, ev.data.on);
+    const type = ev.type;
+    if (type === EventType.Timer && ev.arg === FAULT_TAG) {
+      const change = ev.data as FaultChange;
+      this.switch(this.faults[change.fault], change.on);
       return true;
     }
-    const ns = this.nodes.state[ev.node];
-    if (ns !== null && this.nodes.intercept(ev, ns)) return true;
-    if (ev.type === EventType.Deliver) {
+    const watch = this.nodes.watch[ev.node];
+    if ((watch & WATCH_BLOCKED) !== 0 && this.nodes.intercept(ev, this.nodes.state[ev.node]!)) return true;
+    if (type === EventType.Deliver) {
       const e = ev.arg;
       if (e < -1) ev.arg = -2 - e; // already went through the edge's faults (delayed or a copy)
       else if (e >= 0) {
         const list = this.edgeActive[e];
         if (list !== null && this.applyEdge(ev, list)) return true;
       }
-      if (ns !== null && ns.tracked !== null) ns.tracked.add(ev.msg!);
-    } else if (ev.type === EventType.Nack && ns !== null && ns.tracked !== null) ns.tracked.add(ev.msg!);
+    }
+    if ((watch & WATCH_TRACKED) !== 0 && (type === EventType.Deliver || type === EventType.Nack)) this.nodes.state[ev.node]!.tracked!.add(ev.msg!);
     return false;
   }
 
   /** A message was created at a node (tracked when the node may crash). */
   created(node: number, m: Message): void {
+    if (!this.nodes.tracking) return;
     const ns = this.nodes.state[node];
     if (ns !== null && ns.tracked !== null) ns.tracked.add(m);
   }
 
   /** A message left a node. */
   left(node: number, m: Message, outcome: number): void {
+    if (!this.nodes.tracking) return;
     const ns = this.nodes.state[node];
     // a dead-letter channel still holds what it stored
     if (ns !== null && ns.tracked !== null && outcome !== Outcome.Stored) ns.tracked.delete(m);

@@ -25,6 +25,7 @@ import { invariantSchema } from '../model/faults';
 import type { DeadLetterReason, Message } from '../model/message';
 import { Histogram } from './histogram';
 import { compileKey, type KeyOf, type MessageKey } from './messageKey';
+import { SeqBits, SeqTable } from './seqTable';
 import type { Simulation } from './Simulation';
 import { Outcome } from './trace';
 
@@ -57,10 +58,15 @@ export interface InvariantResult {
   nodes: string[];
 }
 
-/** What the monitor tells a checker; `node` is a node index. */
+/**
+ * What the monitor tells a checker; `node` is a node index. `arrived` and `left` are called for the nodes
+ * the invariant names; `ended` for every message whose journey ends anywhere (completed, dropped, stored in
+ * a dead-letter channel, merged).
+ */
 export interface Checker {
   arrived?(node: number, m: Message, now: number): void;
   left?(node: number, m: Message, outcome: number, reason: DeadLetterReason | null, now: number): void;
+  ended?(node: number, m: Message, outcome: number, reason: DeadLetterReason | null, now: number): void;
   result(now: number): InvariantResult;
 }
 
@@ -70,7 +76,7 @@ export interface CheckerContext {
   /** Index of a node by id (validated to exist). */
   node(id: string): number;
   /** Live messages per conversation root, kept by the monitor when a checker asks for it. */
-  alive(): Map<number, number>;
+  alive(): SeqTable;
 }
 
 const FIRST = 10;
@@ -97,46 +103,61 @@ const base = (inv: Invariant, nodes: string[], v: Violations, checked: number) =
   nodes,
 });
 
-interface OpenConversation {
-  /** First bad end of one of its messages. */
-  bad: InvariantViolation | null;
-}
+// states of a conversation for no-loss
+const OPEN = 1;
+const OPEN_BAD = 2;
 
 function noLoss(inv: Extract<Invariant, { kind: 'no-loss' }>, c: CheckerContext): Checker {
   const from = c.node(inv.from);
   const to = c.node(inv.to);
   const alive = c.alive();
-  const open = new Map<number, OpenConversation>();
+  // conversations that left `from` and have not reached `to`: OPEN, or OPEN_BAD with the first bad end kept
+  const state = new SeqTable();
+  const bad = new Map<number, InvariantViolation>();
   const v = new Violations();
   let checked = 0;
+  let pending = 0;
   return {
     arrived(node, m) {
-      if (node === to) open.delete(m.root);
+      if (node !== to) return;
+      const s = state.get(m.root);
+      if (s === 0) return;
+      state.set(m.root, 0);
+      pending--;
+      if (s === OPEN_BAD) bad.delete(m.root);
     },
-    left(node, m, outcome, reason, now) {
-      if (node === from && outcome === Outcome.Forwarded) {
-        if (!open.has(m.root)) {
-          open.set(m.root, { bad: null });
-          checked++;
-        }
-        return;
+    left(node, m, outcome) {
+      if (node === from && outcome === Outcome.Forwarded && state.get(m.root) === 0) {
+        state.set(m.root, OPEN);
+        checked++;
+        pending++;
       }
-      const o = open.get(m.root);
-      if (o === undefined) return;
-      if (o.bad === null) {
+    },
+    ended(node, m, outcome, reason, now) {
+      const s = state.get(m.root);
+      if (s === 0) return;
+      if (s === OPEN) {
+        let detail: string | null = null;
         if (outcome === Outcome.Dropped && reason !== null && FAULT_REASONS.has(reason)) {
-          o.bad = { message: m.id, at: now, detail: `dropped (${reason}) at "${c.sim.nodes[node].id}"${m.deadLetterDetail ? ': ' + m.deadLetterDetail : ''}` };
-        } else if (outcome === Outcome.Completed && node !== to) {
-          o.bad = { message: m.id, at: now, detail: `completed at "${c.sim.nodes[node].id}" without reaching "${inv.to}"` };
+          detail = `dropped (${reason}) at "${c.sim.nodes[node].id}"${m.deadLetterDetail ? ': ' + m.deadLetterDetail : ''}`;
+        } else if (outcome === Outcome.Completed && node !== to) detail = `completed at "${c.sim.nodes[node].id}" without reaching "${inv.to}"`;
+        if (detail !== null) {
+          state.set(m.root, OPEN_BAD);
+          bad.set(m.root, { message: m.id, at: now, detail });
         }
       }
-      // the monitor has already counted this departure; a conversation with nothing alive has ended
-      if (!alive.has(m.root)) {
-        open.delete(m.root);
-        if (o.bad !== null) v.add(o.bad);
+      // the monitor has already counted this end; a conversation with nothing alive is over
+      if (alive.get(m.root) === 0) {
+        state.set(m.root, 0);
+        pending--;
+        const b = bad.get(m.root);
+        if (b !== undefined) {
+          bad.delete(m.root);
+          v.add(b);
+        }
       }
     },
-    result: () => ({ ...base(inv, [inv.from, inv.to], v, checked), pending: open.size }),
+    result: () => ({ ...base(inv, [inv.from, inv.to], v, checked), pending }),
   };
 }
 
@@ -148,10 +169,23 @@ function boundedSet<V>(map: Map<MessageKey, V>, key: MessageKey, value: V, cap: 
 
 function exactlyOnce(inv: Extract<Invariant, { kind: 'exactly-once' }>, c: CheckerContext): Checker {
   const at = c.node(inv.at);
-  const keyOf = compileKey(inv.key, `invariant "${inv.id}"`);
-  const seen = new Map<MessageKey, string>();
   const v = new Violations();
   let checked = 0;
+  if (inv.key.trim() === 'id') {
+    // message ids are `m<seq>`: one bit per seq, every id remembered
+    const seen = new SeqBits();
+    return {
+      left(node, m, outcome, _reason, now) {
+        if (node !== at || (outcome !== Outcome.Forwarded && outcome !== Outcome.Completed)) return;
+        checked++;
+        if (seen.has(m.seq)) v.add({ message: m.id, at: now, key: m.id, detail: `processed again at "${inv.at}" (first as ${m.id})` });
+        else seen.add(m.seq);
+      },
+      result: () => base(inv, [inv.at], v, checked),
+    };
+  }
+  const keyOf = compileKey(inv.key, `invariant "${inv.id}"`);
+  const seen = new Map<MessageKey, string>();
   return {
     left(node, m, outcome, _reason, now) {
       if (node !== at || (outcome !== Outcome.Forwarded && outcome !== Outcome.Completed)) return;
@@ -246,9 +280,9 @@ export class InvariantMonitor {
   /** Checkers to call per node index (null when none watches the node). */
   private readonly onArrive: (Checker[] | null)[];
   private readonly onLeave: (Checker[] | null)[];
-  /** Checkers that watch every departure (no-loss). */
-  private readonly everywhere: Checker[] = [];
-  private aliveRoots: Map<number, number> | null = null;
+  /** Checkers that watch every end of a journey (no-loss). */
+  private readonly onEnd: Checker[] = [];
+  private aliveRoots: SeqTable | null = null;
 
   /**
    * @throws Error when an invariant is invalid (a key expression that does not parse, an unknown node).
@@ -267,7 +301,7 @@ export class InvariantMonitor {
         if (i < 0) throw new Error(`invariant: no node "${id}"`);
         return i;
       },
-      alive: () => (this.aliveRoots ??= new Map()),
+      alive: () => (this.aliveRoots ??= new SeqTable()),
     };
     for (const spec of specs) {
       const inv = invariantSchema.parse(spec);
@@ -282,39 +316,33 @@ export class InvariantMonitor {
       for (const id of watched) {
         const i = ctx.node(id);
         if (checker.arrived) add(this.onArrive, i);
-        // no-loss watches every departure (below), not only those at its nodes
-        if (checker.left && inv.kind !== 'no-loss') add(this.onLeave, i);
+        if (checker.left) add(this.onLeave, i);
       }
-      if (inv.kind === 'no-loss') this.everywhere.push(checker);
+      if (checker.ended) this.onEnd.push(checker);
     }
   }
 
   /** A message arrived at a node. */
   arrived(node: number, m: Message): void {
     const list = this.onArrive[node];
-    if (list !== null) for (const c of list) c.arrived!(node, m, this.sim.now);
+    if (list !== null) for (let i = 0; i < list.length; i++) list[i].arrived!(node, m, this.sim.now);
   }
 
   /** A message was born (created, derived or copied by a fault). */
   created(m: Message): void {
-    const alive = this.aliveRoots;
-    if (alive !== null) alive.set(m.root, (alive.get(m.root) ?? 0) + 1);
+    if (this.aliveRoots !== null) this.aliveRoots.add(m.root, 1);
   }
 
   /** A message left a node with an outcome. */
   left(node: number, m: Message, outcome: number, reason: DeadLetterReason | null): void {
-    const alive = this.aliveRoots;
-    if (alive !== null) {
-      if (TERMINAL[outcome] === 1) {
-        const n = (alive.get(m.root) ?? 1) - 1;
-        if (n > 0) alive.set(m.root, n);
-        else alive.delete(m.root);
-      } else if (outcome === Outcome.Reprocessed) alive.set(m.root, (alive.get(m.root) ?? 0) + 1);
-    }
-    const now = this.sim.now;
     const list = this.onLeave[node];
-    if (list !== null) for (const c of list) c.left!(node, m, outcome, reason, now);
-    for (const c of this.everywhere) c.left!(node, m, outcome, reason, now);
+    if (list !== null) for (let i = 0; i < list.length; i++) list[i].left!(node, m, outcome, reason, this.sim.now);
+    if (TERMINAL[outcome] === 1) {
+      const alive = this.aliveRoots;
+      if (alive !== null && alive.add(m.root, -1) < 0) alive.set(m.root, 0);
+      const ends = this.onEnd;
+      for (let i = 0; i < ends.length; i++) ends[i].ended!(node, m, outcome, reason, this.sim.now);
+    } else if (outcome === Outcome.Reprocessed && this.aliveRoots !== null) this.aliveRoots.add(m.root, 1);
   }
 
   /** Every invariant's state now. */

@@ -16,8 +16,40 @@ export type MessageKey = string | number;
 /** Computes the key of a message, or null when it has none (missing field, or an evaluation error). */
 export type KeyOf = (m: Message) => MessageKey | null;
 
-const byId: KeyOf = (m) => m.id;
-const byCorrelation: KeyOf = (m) => m.correlationId;
+const FIELDS: Record<string, KeyOf> = {
+  id: (m) => m.id,
+  correlationId: (m) => m.correlationId,
+  type: (m) => m.type,
+  kind: (m) => m.kind,
+};
+
+/** `payload.a.b`, `headers.x`, `headers["x-y"]`: plain paths, read without the interpreter. */
+const PATH = /^(payload|headers)((?:\.[A-Za-z_$][A-Za-z0-9_$]*|\["[^"\\]*"\])+)$/;
+const SEGMENT = /\.([A-Za-z_$][A-Za-z0-9_$]*)|\["([^"\\]*)"\]/g;
+const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+const hasOwn = Object.hasOwn;
+
+/**
+ * A reader for a plain path, or null when the text is not one. It reads own properties only and gives
+ * what the interpreter gives for data (JSON payloads and string headers): the value, or none when a
+ * step is missing or not an object. Forbidden names are left to the parser, which refuses them.
+ */
+function plainPath(text: string): KeyOf | null {
+  const m = PATH.exec(text);
+  if (!m) return null;
+  const names: string[] = [];
+  for (const s of m[2].matchAll(SEGMENT)) names.push(s[1] ?? s[2]);
+  if (names.some((n) => FORBIDDEN.has(n))) return null;
+  const fromPayload = m[1] === 'payload';
+  return (msg) => {
+    let o: unknown = fromPayload ? msg.payload : msg.headers;
+    for (let i = 0; i < names.length; i++) {
+      if (typeof o !== 'object' || o === null || !hasOwn(o, names[i])) return null;
+      o = (o as Record<string, unknown>)[names[i]];
+    }
+    return typeof o === 'function' ? null : asKey(o);
+  };
+}
 
 /** Turns an evaluated value into a key: numbers and strings as they are, null/undefined as none. */
 function asKey(v: unknown): MessageKey | null {
@@ -29,13 +61,19 @@ function asKey(v: unknown): MessageKey | null {
 
 /**
  * Compiles a key expression. `what` names the owner in the error thrown when the text does not parse.
+ * Message fields and plain paths (`payload.orderId`, `headers["outbox-id"]`) are read directly, other
+ * expressions by the interpreter (`shortcuts: false` forces the interpreter, for tests).
  *
  * @throws Error with the problem and its position when the expression is invalid.
  */
-export function compileKey(text: string, what: string): KeyOf {
+export function compileKey(text: string, what: string, options: { shortcuts?: boolean } = {}): KeyOf {
   const t = text.trim();
-  if (t === 'id') return byId;
-  if (t === 'correlationId') return byCorrelation;
+  if (options.shortcuts !== false) {
+    const field = hasOwn(FIELDS, t) ? FIELDS[t] : undefined;
+    if (field) return field;
+    const path = plainPath(t);
+    if (path) return path;
+  }
   const r = parseExpression(t);
   if (!r.ok) throw new Error(`${what}: the key "${text}" is not a valid expression: ${r.error.message} (at ${r.error.position})`);
   const expr = r.expr;
