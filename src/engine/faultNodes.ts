@@ -46,11 +46,19 @@ export const WATCH_TRACKED = 2;
 
 /** Node faults that a fault-aware pattern applies to its own simulated call. */
 export interface NodeFaultState {
-  /** Extra failure probability of the call (0 when none). */
+  /** Extra failure probability of the call (0 when none), for display. */
   errorRate: number;
   /** Multiplier of the call's duration (1 when not slowed). */
   slowdown: number;
+  /**
+   * Whether the injected error faults fail this call: each active one draws from its own stream (and counts
+   * the calls it fails). Call it once per call, whatever the call's own outcome.
+   */
+  fail(): boolean;
 }
+
+/** The state of a node under no fault. */
+export const NO_NODE_FAULTS: NodeFaultState = Object.freeze({ errorRate: 0, slowdown: 1, fail: () => false });
 
 /**
  * Optional hooks of a behaviour that knows about faults. Without them, a crash loses everything the node
@@ -243,7 +251,18 @@ export class NodeFaults {
     if (aware) {
       let ok = 1;
       for (const f of ns.errors) ok *= 1 - (f.spec.type === 'error' ? f.spec.probability : 0);
-      real.faultsChanged!({ errorRate: 1 - ok, slowdown: slow });
+      const errors = ns.errors.slice();
+      const fail = () => {
+        let hit = false;
+        for (const f of errors) {
+          if (f.spec.type === 'error' && f.rng.chance(f.spec.probability)) {
+            f.affected++;
+            hit = true;
+          }
+        }
+        return hit;
+      };
+      real.faultsChanged!(errors.length || slow !== 1 ? { errorRate: 1 - ok, slowdown: slow, fail } : NO_NODE_FAULTS);
     }
     if (ns.crashes.length) this.setBehavior(i, (ns.stub ??= this.stub(i)));
     else if (ns.pauses > 0 || (!aware && ns.errors.length > 0)) this.setBehavior(i, this.wrap(i, ns));

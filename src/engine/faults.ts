@@ -29,6 +29,7 @@ import type { Simulation } from './Simulation';
 import { Outcome } from './trace';
 
 export { FaultChange } from './faultNodes';
+export { NO_NODE_FAULTS } from './faultNodes';
 export type { FaultAwareBehavior, NodeFaultState } from './faultNodes';
 
 /** A fault at run time. */

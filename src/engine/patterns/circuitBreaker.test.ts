@@ -336,7 +336,11 @@ describe('circuit breaker in a run', () => {
     expect(items.some((t) => t.from === 'half-open' && t.to === 'open')).toBe(true); // probes failed during the fault
     const closed = items.filter((t) => t.to === 'closed');
     expect(closed[closed.length - 1].at).toBeGreaterThan(11_000); // closed again only after the fault
-    const metrics = sim.action('breaker', 'metrics') as { totals: { rejected: number } };
+    const metrics = sim.action('breaker', 'metrics') as { totals: { rejected: number; failed: number } };
     expect(metrics.totals.rejected).toBeGreaterThan(0);
+    // the fault failed calls of the breaker's own (its stream, its count), not messages at the door
+    const fault = sim.hooks!.faults!.report()[0];
+    expect(fault.affected).toBeGreaterThanOrEqual(10); // the calls it failed: enough to open, then the failing probes
+    expect(metrics.totals.failed).toBeGreaterThanOrEqual(fault.affected);
   });
 });

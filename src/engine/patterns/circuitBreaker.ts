@@ -24,7 +24,7 @@ import type { circuitBreakerConfig } from '../../model/kinds/reliability';
 import type { DeadLetterReason, Message } from '../../model/message';
 import { Deque } from '../Deque';
 import { compileDistribution } from '../distributions';
-import type { FaultAwareBehavior, NodeFaultState } from '../faults';
+import { NO_NODE_FAULTS, type FaultAwareBehavior, type NodeFaultState } from '../faults';
 import type { NodeContext, NodeView, PatternDefinition } from '../pattern';
 
 type Config = z.output<typeof circuitBreakerConfig>;
@@ -159,7 +159,7 @@ export const circuitBreaker: PatternDefinition = {
     let epoch = 0; // bumps at every transition; a call remembers the epoch it started in
     let openedAt = 0;
     let probesStarted = 0;
-    let injected: NodeFaultState = { errorRate: 0, slowdown: 1 };
+    let injected: NodeFaultState = NO_NODE_FAULTS;
     let calls = 0;
     let failedCalls = 0;
     let slowCalls = 0;
@@ -209,8 +209,8 @@ export const circuitBreaker: PatternDefinition = {
       inFlight.add(m);
       calls++;
       let d = duration(ctx.rng) * injected.slowdown;
-      const p = 1 - (1 - c.call.failureRate) * (1 - injected.errorRate);
-      let outcome = ctx.rng.chance(p) ? FAILED : OK;
+      const failed = ctx.rng.chance(c.call.failureRate);
+      let outcome = injected.fail() || failed ? FAILED : OK;
       if (c.call.timeout !== undefined && d > c.call.timeout) {
         d = c.call.timeout;
         outcome = TIMED_OUT;

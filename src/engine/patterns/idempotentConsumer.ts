@@ -20,7 +20,7 @@ import type { idempotentConsumerConfig } from '../../model/kinds/reliability';
 import type { Message } from '../../model/message';
 import { Deque } from '../Deque';
 import { compileDistribution } from '../distributions';
-import type { FaultAwareBehavior, NodeFaultState } from '../faults';
+import { NO_NODE_FAULTS, type FaultAwareBehavior, type NodeFaultState } from '../faults';
 import { compileKey, type MessageKey } from '../messageKey';
 import type { NodeContext, PatternDefinition } from '../pattern';
 
@@ -48,7 +48,7 @@ export const idempotentConsumer: PatternDefinition = {
     const store = new Map<MessageKey, Entry>();
     const queue = new Deque<Message>();
     const inService = new Set<Message>();
-    let injected: NodeFaultState = { errorRate: 0, slowdown: 1 };
+    let injected: NodeFaultState = NO_NODE_FAULTS;
     let busy = 0;
     let processed = 0;
     let duplicates = 0;
@@ -95,8 +95,8 @@ export const idempotentConsumer: PatternDefinition = {
         }
         busy++;
         inService.add(m);
-        const p = 1 - (1 - c.failureRate) * (1 - injected.errorRate);
-        const outcome = ctx.rng.chance(p) ? FAILED : OK;
+        const failed = ctx.rng.chance(c.failureRate);
+        const outcome = injected.fail() || failed ? FAILED : OK;
         ctx.schedule(serviceTime(ctx.rng) * injected.slowdown, outcome, m, k);
       }
       ctx.setQueueDepth(queue.length);

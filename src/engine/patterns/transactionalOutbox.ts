@@ -23,7 +23,7 @@ import type { transactionalOutboxConfig } from '../../model/kinds/reliability';
 import type { Message } from '../../model/message';
 import { Deque } from '../Deque';
 import { compileDistribution } from '../distributions';
-import type { FaultAwareBehavior, NodeFaultState } from '../faults';
+import { NO_NODE_FAULTS, type FaultAwareBehavior, type NodeFaultState } from '../faults';
 import { compileKey, type MessageKey } from '../messageKey';
 import type { NodeContext, PatternDefinition } from '../pattern';
 
@@ -63,7 +63,7 @@ export const transactionalOutbox: PatternDefinition = {
     const table = new Deque<OutboxRecord>();
     const versions = new Map<MessageKey, number>();
     const inFlight = new Map<string, OutboxRecord>();
-    let injected: NodeFaultState = { errorRate: 0, slowdown: 1 };
+    let injected: NodeFaultState = NO_NODE_FAULTS;
     let busy = 0;
     let batch = 0; // records in the batch awaiting acknowledgement (the head of the table)
     let batchEpoch = 0;
@@ -79,8 +79,8 @@ export const transactionalOutbox: PatternDefinition = {
         const m = queue.shift()!;
         busy++;
         inService.add(m);
-        const p = 1 - (1 - c.failureRate) * (1 - injected.errorRate);
-        ctx.schedule(serviceTime(ctx.rng) * injected.slowdown, ctx.rng.chance(p) ? ROLLBACK : COMMIT, m);
+        const failed = ctx.rng.chance(c.failureRate);
+        ctx.schedule(serviceTime(ctx.rng) * injected.slowdown, injected.fail() || failed ? ROLLBACK : COMMIT, m);
       }
       ctx.setQueueDepth(queue.length);
       ctx.setBusy(busy);
