@@ -74,6 +74,8 @@ export interface NodeRuntime {
 export interface EdgeRuntime extends EdgeHandle {
   readonly source: number;
   readonly sourcePort: string;
+  /** Whether it leaves by a failure port (error, dead letter). */
+  failure: boolean;
   /** The link with capacity of this edge, or null for an instant hop (see links.ts). */
   readonly link: Link | null;
 }
@@ -132,6 +134,7 @@ export class Simulation {
         target,
         targetPort: e.targetPort ?? 'in',
         config,
+        failure: false, // set below, once the source node's port roles are known
         link: e.link ? new Link(e.link, Rng.forStream(this.settings.seed, 'link:' + e.id)) : null,
       };
       this.edges.push(edge);
@@ -162,6 +165,7 @@ export class Simulation {
       };
       this.nodes.push(runtime);
     });
+    for (const e of this.edges) e.failure = this.nodes[e.source].roles.get(e.sourcePort) === 'failure';
     // behaviours are made once every node exists, so that a pattern may look at its neighbours
     for (const node of this.nodes) (node as { behavior: NodeBehavior }).behavior = registry.get(node.kind)!.create(node.ctx as never);
     this.hooks = createRunHooks(this);
@@ -278,7 +282,7 @@ export class Simulation {
 
   /** @internal */
   sendOver(node: number, edge: EdgeRuntime, m: Message, reason: DeadLetterReason | null): void {
-    const failure = this.nodes[node].roles.get(edge.sourcePort) === 'failure';
+    const failure = edge.failure;
     this.leave(node, m, failure ? Outcome.FailedOver : Outcome.Forwarded, edge.sourcePort, failure ? reason : null, edge.index);
     this.metrics.add(node, Counter.Emitted);
     this.metrics.edgeMessages[edge.index]++;
@@ -311,8 +315,11 @@ export class Simulation {
 
   /** @internal */
   notifyUpstream(node: number): void {
-    for (const u of this.nodes[node].upstream) {
+    const nodes = this.nodes;
+    for (const u of nodes[node].upstream) {
       if (this.readyPending[u]) continue;
+      const b = nodes[u].behavior;
+      if (b.wantsReady !== undefined && !b.wantsReady()) continue;
       this.readyPending[u] = 1;
       this.sched.schedule(this.now, EventType.Ready, u, 0, null, null);
     }

@@ -128,6 +128,11 @@ export interface NodeBehavior {
   onTimer?(tag: number, msg: Message | null, data: unknown): void;
   /** A node downstream can take more. */
   onReady?(): void;
+  /**
+   * Whether an `onReady` now could do anything (it holds messages waiting for room). Lets the engine skip
+   * wake-ups nobody needs; when absent the node is always woken.
+   */
+  wantsReady?(): boolean;
   /** A message this node delivered was returned by its consumer. */
   onNack?(msg: Message): void;
   /** Whether it can start work now (`pending` messages are already on their way). Default: true. */

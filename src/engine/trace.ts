@@ -98,6 +98,10 @@ export class Trace {
   total = 0;
   /** Spans written to the ring (sampled), ever. */
   written = 0;
+  private lastPort: string | null = null;
+  private lastPortIdx = -1;
+  private lastType: string | null = null;
+  private lastTypeIdx = -1;
   private h1 = 0x811c9dc5;
   private h2 = 0x9747b28c;
   private readonly cap: number;
@@ -140,9 +144,25 @@ export class Trace {
   /** Records a hop of `m` at node `node` that ends now. */
   record(m: Message, node: number, tOut: number, outcome: Outcome, port: string | null, reason: DeadLetterReason | null, edge: number): void {
     this.total++;
-    const portIdx = port === null ? -1 : this.strings.intern(port);
+    // one-entry caches: a run's spans repeat the same few port and type strings (usually the very same
+    // string objects), so most spans skip the Map lookups
+    let portIdx = -1;
+    if (port !== null) {
+      if (port === this.lastPort) portIdx = this.lastPortIdx;
+      else {
+        portIdx = this.strings.intern(port);
+        this.lastPort = port;
+        this.lastPortIdx = portIdx;
+      }
+    }
     // interned for every span, kept or not: port indices (in the digest) must not depend on sampling
-    const typeIdx = this.strings.intern(m.type);
+    let typeIdx: number;
+    if (m.type === this.lastType) typeIdx = this.lastTypeIdx;
+    else {
+      typeIdx = this.strings.intern(m.type);
+      this.lastType = m.type;
+      this.lastTypeIdx = typeIdx;
+    }
     const reasonIdx = reason === null ? -1 : DEAD_LETTER_REASONS.indexOf(reason);
     // digest: every span, kept or not
     let a = this.h1;

@@ -34,8 +34,8 @@ export const pointToPoint: PatternDefinition = {
     };
     const putBack = (m: Message) => queues[level(m)].unshift(m);
 
+    const consumers = ctx.outEdges('out'); // fixed for the run
     const pickConsumer = () => {
-      const consumers = ctx.outEdges('out');
       const n = consumers.length;
       const startAt = c.dispatch === 'round-robin' ? rr : 0;
       for (let k = 0; k < n; k++) {
@@ -103,6 +103,7 @@ export const pointToPoint: PatternDefinition = {
         if (!room) wasFull = true; // someone waits: tell upstream when room frees
         return room;
       },
+      wantsReady: () => depth > 0,
       held: () => depth,
       view: () => ({ figures: { depth } }),
     };

@@ -51,10 +51,10 @@ export const producer: PatternDefinition = {
       );
     };
 
-    const out = () => ctx.outEdges('out');
+    // edges are fixed for the run: look them up once
+    const edges = ctx.outEdges('out');
 
     const offer = (m: Message) => {
-      const edges = out();
       if (edges.length && !ctx.hasRoom(edges[0])) blocked.push(m);
       else ctx.emit('out', m);
     };
@@ -86,13 +86,13 @@ export const producer: PatternDefinition = {
         arrive();
       },
       onReady() {
-        const edges = out();
         while (blocked.length && (!edges.length || ctx.hasRoom(edges[0]))) ctx.emit('out', blocked.shift()!);
         if (waiting && !blocked.length) {
           waiting = false;
           scheduleNext();
         }
       },
+      wantsReady: () => blocked.length > 0,
       held: () => blocked.length,
       view: () => ({ figures: { made, blocked: blocked.length } }),
     };

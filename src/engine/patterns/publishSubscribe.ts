@@ -76,6 +76,7 @@ export const publishSubscribe: PatternDefinition = {
         for (const s of subs) drain(s);
         ctx.setQueueDepth(depth);
       },
+      wantsReady: () => depth > 0,
       held: () => depth,
       view: () => ({ figures: { depth, subscriptions: subs.length } }),
     };
