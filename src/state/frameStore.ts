@@ -23,7 +23,7 @@ export interface FrameState {
   strings: string[];
   /** The trace rows of the run (mutable; see traceVersion). */
   trace: TraceBuffer;
-  /** Counts appends to `trace` (bumped at most LIVE_HZ times a second while running). */
+  /** Counts appends to `trace` (bumped at most TRACE_HZ times a second while running). */
   traceVersion: number;
   /** Spans the worker could not send (more than a frame holds). */
   spansSkipped: number;
@@ -40,9 +40,12 @@ export interface FrameState {
 
 const trace = new TraceBuffer();
 
-/** Canvas updates per second while running. */
+/** Canvas and clock updates per second while running. */
 export const LIVE_HZ = 10;
+/** Trace list updates per second while running (rows stream by faster than anyone reads them). */
+export const TRACE_HZ = 4;
 let lastLive = -Infinity;
+let lastTrace = -Infinity;
 let traceDirty = false;
 let skippedSince = 0;
 
@@ -97,13 +100,15 @@ export const useFrames = create<FrameState>()((set, get) => ({
     if (frame.state !== 'running' || realNow - lastLive >= 1000 / LIVE_HZ) {
       lastLive = realNow;
       useLive.setState({ frame });
+      const showTrace = traceDirty && (frame.state !== 'running' || realNow - lastTrace >= 1000 / TRACE_HZ);
+      if (showTrace) lastTrace = realNow;
       set({
         frame,
-        traceVersion: traceDirty ? s.traceVersion + 1 : s.traceVersion,
+        traceVersion: showTrace ? s.traceVersion + 1 : s.traceVersion,
         spansSkipped: s.spansSkipped + skippedSince,
         seriesVersion: added ? s.seriesVersion + 1 : s.seriesVersion,
       });
-      traceDirty = false;
+      if (showTrace) traceDirty = false;
       skippedSince = 0;
     } else {
       set({ frame, seriesVersion: added ? s.seriesVersion + 1 : s.seriesVersion });

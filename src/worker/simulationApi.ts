@@ -225,6 +225,9 @@ export function createSimulationApi(deps: Partial<ApiDeps> = {}, options: Partia
     send(false);
     loopScheduled = true;
     if (caughtUp) d.sleep(chunk, Math.max(1, Math.min(opt.frameMs, 16)));
+    // backpressure: the studio has not taken the last frame for a while (its thread is busy drawing), so
+    // leave it some CPU rather than compete with it (on a 2-core machine the two threads share little else)
+    else if (inFlight > 0 && d.now() - lastFrameAt > opt.frameMs) d.sleep(chunk, 4);
     else d.defer(chunk);
   };
 

@@ -1,7 +1,7 @@
 /**
  * The virtualized list of trace rows. Rows are read straight from the columnar TraceBuffer; nothing is
  * copied per row. The virtualizer (@tanstack/react-virtual) works on blocks of BLOCK rows, so a list of
- * 1M rows is 65k virtual items: it mounts fast and stays cheap as rows stream in; blocks whose rows did
+ * 1M rows is 131k virtual items: it mounts fast and stays cheap as rows stream in; blocks whose rows did
  * not change are not re-rendered.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -14,7 +14,7 @@ import { MESSAGE_KIND_TOKENS } from '../../messageKinds';
 /** Height of a row (px). */
 export const ROW_HEIGHT = 22;
 /** Rows per virtual item. */
-export const BLOCK = 16;
+export const BLOCK = 8;
 
 /** Which rows the list shows, in display order (newest first): `count` rows, the i-th being global row `at(i)`. */
 export interface RowSource {
