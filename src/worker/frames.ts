@@ -18,6 +18,9 @@ import type { RunReport } from '../engine/report';
 import type { DeadLetterEntry } from '../engine/patterns/deadLetter';
 import type { DeadLetterReason, MessageKind } from '../model/message';
 import type { PersistenceStatus } from './persistence';
+import type { FrameFaults, InvariantStatus } from './resilienceTypes';
+
+export * from './resilienceTypes';
 
 export type { NodeView, NodeReport, TotalsReport, LatencySummary, RunReport, DeadLetterEntry, PersistenceStatus };
 
@@ -151,6 +154,12 @@ export interface Frame {
   stringsFrom: number;
   /** Event stores of the run: persisted position against the head (write-behind to IndexedDB), or null. */
   persistence?: PersistenceStatus[] | null;
+  /** Faults on now and the node states they cause, or null when the run has no fault injection. */
+  faults?: FrameFaults | null;
+  /** Each invariant's state (without offending messages: see `invariantResults`), or null without invariants. */
+  invariants?: InvariantStatus[] | null;
+  /** LINK_STRIDE figures per edge (see LinkField), or null when no edge has a link. */
+  links?: Float64Array | null;
 }
 
 /** What the studio needs to know about a loaded run. */
@@ -188,6 +197,10 @@ export interface MessageDetail {
   headers: Record<string, string>;
   /** The payload as indented JSON text (render as text). */
   payload: string;
+  /** Why it was dead-lettered or dropped (`filtered`, `denied`, …), or null. */
+  deadLetterReason: DeadLetterReason | null;
+  /** What the node said about it (a filter's rule, an error text), or null. */
+  deadLetterDetail: string | null;
 }
 
 /** A dead-letter entry with its origin as a node id. */

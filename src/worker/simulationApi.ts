@@ -22,6 +22,8 @@ import { OUTCOME_NAMES } from '../engine/trace';
 import type { DeadLetterEntry } from '../engine/patterns/deadLetter';
 import { FrameBuilder, transferablesOf, type FrameBuilderOptions } from './frameBuilder';
 import { eventStoreApi, type EventStoreApi } from './eventStoreApi';
+import { resilienceApi, type ResilienceApi } from './resilienceApi';
+import { ResilienceFrames } from './resilienceFrames';
 import { createPersistence, type EventPersistence } from './persistence';
 import type {
   DeadLetterPage,
@@ -93,7 +95,7 @@ function defaultDeps(): ApiDeps {
 }
 
 /** The API object the worker exposes. Every method may be called over comlink. */
-export interface SimulationApi extends EventStoreApi {
+export interface SimulationApi extends EventStoreApi, ResilienceApi {
   /** Sets the frame listener (one at a time; a new one replaces the old). */
   subscribe(listener: FrameListener): void;
   /** Validates and loads a topology, replacing any run; the run starts paused at time 0. */
@@ -135,6 +137,7 @@ export function createSimulationApi(deps: Partial<ApiDeps> = {}, options: Partia
   let loadOptions: LoadOptions = {};
   let sim: Simulation | null = null;
   let frames: FrameBuilder | null = null;
+  let extras: ResilienceFrames | null = null;
   let runId = 0;
   let state: RunState = 'idle';
   let speed: Speed = 1;
@@ -167,6 +170,7 @@ export function createSimulationApi(deps: Partial<ApiDeps> = {}, options: Partia
     lastFrameAt = t;
     const frame = frames.build(state, state === 'running' ? eventsPerSec : 0);
     frame.persistence = persistence.status();
+    extras?.fill(frame);
     const result = listener(d.transfer(frame, transferablesOf(frame)));
     if (result && typeof (result as Promise<unknown>).then === 'function') {
       // count frames the main thread has not taken yet, so a busy UI gets fewer frames, not a backlog
@@ -253,6 +257,7 @@ export function createSimulationApi(deps: Partial<ApiDeps> = {}, options: Partia
     runId++;
     persistence.attach(sim);
     frames = new FrameBuilder(sim, runId, opt);
+    extras = new ResilienceFrames(sim, opt.rateTau);
     frames.watch(watched);
     state = 'paused';
     eventsPerSec = 0;
@@ -291,6 +296,7 @@ export function createSimulationApi(deps: Partial<ApiDeps> = {}, options: Partia
 
   const api: SimulationApi = {
     ...eventStoreApi(persistence, () => sim, afterChange),
+    ...resilienceApi(() => sim, afterChange),
     subscribe(l) {
       listener = l;
       inFlight = 0;
@@ -362,6 +368,8 @@ export function createSimulationApi(deps: Partial<ApiDeps> = {}, options: Partia
         priority: m.priority,
         headers: { ...m.headers },
         payload: JSON.stringify(m.payload, null, 2) ?? 'null',
+        deadLetterReason: m.deadLetterReason,
+        deadLetterDetail: m.deadLetterDetail,
       };
     },
     deadLetters(nodeId, offset = 0, limit = 100) {
@@ -396,6 +404,7 @@ export function createSimulationApi(deps: Partial<ApiDeps> = {}, options: Partia
       state = 'idle';
       sim = null;
       frames = null;
+      extras = null;
       listener = null;
       d.close?.();
     },
