@@ -10,7 +10,9 @@ import type { Hop } from '../../../state/run/TraceBuffer';
 import type { RunInfo } from '../../../worker/frames';
 import { MessageKindBadge } from '../../messageKinds';
 
-const LABEL_W = 110;
+const LABEL_W = 84;
+/** Room on the right for "12.34 ms · completed". */
+const TEXT_W = 124;
 const ROW_H = 18;
 
 /** The waterfall of a message's hops: when it arrived at each node and how long it stayed. */
@@ -25,7 +27,7 @@ export function Waterfall({ hops, info }: { hops: readonly Hop[]; info: RunInfo 
   const t0 = hops[0].tIn;
   const t1 = Math.max(...hops.map((h) => h.tOut));
   const span = Math.max(t1 - t0, 1e-9);
-  const barW = Math.max(60, width - LABEL_W - 150);
+  const barW = Math.max(40, width - LABEL_W - TEXT_W - 8);
   const x = (t: number) => LABEL_W + ((t - t0) / span) * barW;
   return (
     <div ref={box} className="waterfall-box">
@@ -33,18 +35,28 @@ export function Waterfall({ hops, info }: { hops: readonly Hop[]; info: RunInfo 
         className="waterfall"
         data-testid="trace-waterfall"
         width={width}
-        height={hops.length * ROW_H + 16}
+        height={hops.length * ROW_H + 4}
         role="img"
         aria-label={`Waterfall of ${hops.length} hops over ${span.toFixed(3)} ms`}
       >
+        <line className="waterfall__grid" x1={LABEL_W} x2={LABEL_W} y1={0} y2={hops.length * ROW_H} />
+        <line
+          className="waterfall__grid"
+          x1={LABEL_W + barW}
+          x2={LABEL_W + barW}
+          y1={0}
+          y2={hops.length * ROW_H}
+        />
         {hops.map((h, k) => {
           const y = k * ROW_H;
           const w = Math.max(2, x(h.tOut) - x(h.tIn));
           const outcome = info.outcomes[h.outcome] ?? '';
+          const node = info.nodes[h.node]?.id ?? '?';
           return (
             <g key={h.g}>
+              <title>{`${node}: in at ${h.tIn.toFixed(3)} ms, out at ${h.tOut.toFixed(3)} ms (${outcome})`}</title>
               <text className="waterfall__label" x={LABEL_W - 6} y={y + 12} textAnchor="end">
-                {info.nodes[h.node]?.id ?? '?'}
+                {node.length > 12 ? node.slice(0, 11) + '…' : node}
               </text>
               <rect
                 className={`waterfall__bar outcome-fill--${outcome}`}
@@ -54,19 +66,16 @@ export function Waterfall({ hops, info }: { hops: readonly Hop[]; info: RunInfo 
                 height={ROW_H - 6}
                 rx={2}
               />
-              <text className="waterfall__time" x={x(h.tIn) + w + 4} y={y + 12}>
+              <text className="waterfall__time" x={width - 2} y={y + 12} textAnchor="end">
                 {`${(h.tOut - h.tIn).toFixed(2)} ms · ${outcome}`}
               </text>
             </g>
           );
         })}
-        <text className="waterfall__axis" x={LABEL_W} y={hops.length * ROW_H + 12}>
-          {`${t0.toFixed(3)} ms`}
-        </text>
-        <text className="waterfall__axis" x={LABEL_W + barW} y={hops.length * ROW_H + 12} textAnchor="end">
-          {`+${span.toFixed(3)} ms`}
-        </text>
       </svg>
+      <p className="waterfall__caption">
+        from {t0.toFixed(3)} ms (virtual), over {span.toFixed(3)} ms
+      </p>
     </div>
   );
 }
