@@ -15,6 +15,7 @@ import {
   type ConnectionRequest,
   type XY,
 } from '../graphEdits';
+import { pruneFaultsAndInvariants } from '../faultEdits';
 import { emptyHistory, endGroup, record, redo, undo, type History } from '../history';
 import type { StudioState } from '../studioStore';
 
@@ -139,7 +140,7 @@ export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (
   deleteSelection: () => {
     const s = get();
     if (!s.selectedNodeIds.length && !s.selectedEdgeIds.length) return;
-    s.edit((t) => removeElements(t, new Set(s.selectedNodeIds), new Set(s.selectedEdgeIds)));
+    s.edit((t) => pruneFaultsAndInvariants(t, removeElements(t, new Set(s.selectedNodeIds), new Set(s.selectedEdgeIds))));
     set({ selectedNodeIds: [], selectedEdgeIds: [] });
   },
 

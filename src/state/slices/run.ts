@@ -174,7 +174,9 @@ export function runSignature(t: Topology): string {
     sig = JSON.stringify([
       t.simulation ?? null,
       t.nodes.map((n) => [n.id, n.kind, n.config ?? null]),
-      t.edges.map((e) => [e.id, e.source, e.sourcePort ?? null, e.target, e.targetPort ?? null, e.config ?? null]),
+      t.edges.map((e) => [e.id, e.source, e.sourcePort ?? null, e.target, e.targetPort ?? null, e.config ?? null, e.link ?? null]),
+      t.faults ?? null,
+      t.invariants ?? null,
     ]);
     signatures.set(t, sig);
   }
