@@ -83,3 +83,19 @@ describe('run slice', () => {
     expect(useStudio.getState().highlight).toBeNull();
   });
 });
+
+describe('run slice and the selection', () => {
+  it('asks the worker for the latency of the selected nodes', async () => {
+    const env = fakeEnv(0.5);
+    setSimulationClientFactory(() => localSimulationClient(createSimulationApi(env.deps)));
+    useStudio.getState().loadTopology(queueTopology(200, 5000), { id: null, source: 'new' });
+    useStudio.getState().stepRun();
+    await settle();
+    useStudio.getState().setSelection(['a'], []);
+    await settle();
+    useStudio.getState().stepRun();
+    await settle();
+    const a = useFrames.getState().nodeIndex.get('a');
+    expect(useFrames.getState().frame?.nodeLatency.map((l) => l.node)).toEqual([a]);
+  });
+});

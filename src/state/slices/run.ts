@@ -48,6 +48,12 @@ export interface RunSlice {
 }
 
 export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set, get, store) => {
+  // latency quantiles of the selected nodes go into frames (the throughput panel plots them)
+  store.subscribe((s, prev) => {
+    if (s.selectedNodeIds === prev.selectedNodeIds || !runClient.connected()) return;
+    const ids = [...s.selectedNodeIds];
+    void runClient.current()?.then((c) => c.api.watch(ids));
+  });
   // opening another document ends the run of the previous one
   store.subscribe((s, prev) => {
     if (s.doc === prev.doc || s.history === prev.history || !s.runTopology) return;
