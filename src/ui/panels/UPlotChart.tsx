@@ -110,7 +110,10 @@ export function UPlotChart(props: {
       const chrome = (u.root.querySelector<HTMLElement>('.u-title')?.offsetHeight ?? 0) + (u.root.querySelector<HTMLElement>('.u-legend')?.offsetHeight ?? 0);
       const h = props.height ?? Math.max(50, el.clientHeight - chrome - 2);
       const w = Math.max(120, el.clientWidth);
-      if (w !== u.width || h !== u.height) u.setSize({ width: w, height: h });
+      if (w !== u.width || h !== u.height) {
+        u.setSize({ width: w, height: h });
+        showLatest(u);
+      }
     };
     fit();
     const ro = new ResizeObserver(fit);

@@ -73,7 +73,7 @@ export function RunControls() {
         <RunIcon name="reset" /> Reset
       </button>
       <label className="run-field">
-        <span>Speed</span>
+        <span className="visually-hidden">Speed</span>
         <select
           data-testid="run-speed"
           value={String(c.speed)}
@@ -111,7 +111,7 @@ export function RunControls() {
       />
       <RunClock />
       {c.outdated && (
-        <span className="run-notice" data-testid="run-outdated" role="status" title="The run was built from an earlier version of the graph">
+        <span className="run-notice" data-testid="run-outdated" role="status" title="The graph, seed or end time changed since this run was built: press Reset to run the new version">
           Edits apply on reset
         </span>
       )}
