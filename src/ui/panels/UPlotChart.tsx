@@ -36,6 +36,15 @@ function formatValue(v: number | null | undefined, unit: string): string {
   return unit ? `${text} ${unit}` : text;
 }
 
+/** An axis tick in at most 4–5 characters: 950, 12k, 1.5M. */
+function compactTick(v: number): string {
+  const a = Math.abs(v);
+  if (a >= 1e6) return `${+(v / 1e6).toFixed(1)}M`;
+  if (a >= 1e4) return `${+(v / 1e3).toFixed(0)}k`;
+  if (a >= 1e3) return `${+(v / 1e3).toFixed(1)}k`;
+  return String(+v.toFixed(2));
+}
+
 /** While the cursor is off the chart, the legend shows the newest values rather than dashes. */
 function showLatest(u: uPlot): void {
   const n = u.data[0]?.length ?? 0;
@@ -86,7 +95,7 @@ export function UPlotChart(props: {
         scales: { x: { time: false } },
         cursor: { drag: { x: false, y: false }, points: { size: 6 } },
         legend: { live: true },
-        axes: [{ ...axis, size: 28, values: (_u, ticks) => ticks.map((t) => `${t}s`) }, axis],
+        axes: [{ ...axis, size: 28, values: (_u, ticks) => ticks.map((t) => `${t}s`) }, { ...axis, values: (_u, ticks) => ticks.map(compactTick) }],
         series: [
           { label: 't', value: (_u, v) => formatValue(v, 's') },
           ...props.series.map((s) => ({

@@ -133,13 +133,17 @@ function RunClock() {
   return (
     <span className="run-clock" data-testid="run-clock" data-status={status} data-now={k.now} aria-live="off">
       <span className={`run-status run-status--${status}`}>{status}</span>
-      <span className="run-clock__time" title="Virtual time">
+      <span className="run-clock__time" title={k.has ? `Virtual time ${formatClock(k.now)} of ${formatClock(k.until)}` : 'Virtual time'}>
         {k.has ? formatClock(k.now) : '–'}
-        {k.has && <span className="run-clock__until"> / {formatClock(k.until)}</span>}
       </span>
       <span className="run-clock__eps" title="Events processed per real second">
         {k.eps > 0 ? `${formatEps(k.eps)} ev/s` : ''}
       </span>
+      {k.has && (
+        <span className="run-clock__progress" aria-hidden="true">
+          <span style={{ width: `${Math.min(100, (k.now / Math.max(k.until, 1)) * 100)}%` }} />
+        </span>
+      )}
     </span>
   );
 }
