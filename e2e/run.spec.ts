@@ -109,3 +109,20 @@ test('edits made while paused apply on reset, and the toolbar says so', async ({
   await expect(page.getByTestId('run-outdated')).toHaveCount(0);
   await expect.poll(() => run.now()).toBe(0);
 });
+
+test('the dead-letter inspector lists failed messages with reason and origin, and reprocesses them', async ({ studio, page }) => {
+  await studio.goto('?example=dead-letter-redelivery&run=1&speed=10');
+  const run = new RunPage(studio);
+  await run.openPanel('dead-letters');
+  const total = page.getByTestId('dlq-total');
+  await expect.poll(async () => parseInt((await total.textContent()) ?? '0', 10), { timeout: 20_000 }).toBeGreaterThan(2);
+  await run.pause();
+  const rows = page.getByTestId('dlq-row');
+  await expect(rows.first()).toBeVisible();
+  // reason and the node where it failed
+  await expect(rows.first().locator('.dlq__reason')).toHaveText(/max-redeliveries|expired/);
+  await expect(rows.first().locator('td').nth(3)).not.toHaveText('–');
+  const held = parseInt((await total.textContent()) ?? '0', 10);
+  await page.getByTestId('dlq-reprocess-all').click();
+  await expect(total).toContainText(`0 held · ${held} reprocessed`);
+});
