@@ -25,7 +25,13 @@ import { benchTopology } from './uiTopology';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DIST = path.join(ROOT, 'dist');
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -88,7 +94,11 @@ function describeFps(label: string, deltas: number[]): { fps: number; p95: numbe
   const median = quantile(deltas, 0.5);
   const p95 = quantile(deltas, 0.95);
   const fps = 1000 / median;
-  return { fps, p95, line: `${label.padEnd(34)} median ${f(fps)} fps (${f(median, 2)} ms), p95 frame ${f(p95, 2)} ms, max ${f(Math.max(...deltas), 1)} ms, ${deltas.length} frames` };
+  return {
+    fps,
+    p95,
+    line: `${label.padEnd(34)} median ${f(fps)} fps (${f(median, 2)} ms), p95 frame ${f(p95, 2)} ms, max ${f(Math.max(...deltas), 1)} ms, ${deltas.length} frames`,
+  };
 }
 
 function nodeAppendBench(): { median: number; p95: number } {
@@ -147,14 +157,21 @@ async function main(): Promise<void> {
       if (m.type() === 'error') problems.push(`console: ${m.text()}`);
     });
 
-    say(`UI benchmark — ${topology.nodes.length} nodes, ${topology.edges.length} edges, chromium ${browser.version()}, 1280×800`);
+    say(
+      `UI benchmark — ${topology.nodes.length} nodes, ${topology.edges.length} edges, chromium ${browser.version()}, 1280×800`,
+    );
     await page.goto(`${base}?example=bench-500&bench=1`);
     try {
       await waitFor(page, `document.querySelectorAll('.react-flow__node').length > 0`, 120_000);
     } catch (err) {
       fs.mkdirSync(path.join(ROOT, 'bench', 'out'), { recursive: true });
-      await page.screenshot({ path: path.join(ROOT, 'bench', 'out', 'ui-failure.png'), timeout: 10_000 }).catch(() => {});
-      throw new Error(`the topology did not appear (screenshot: bench/out/ui-failure.png; ${problems.join(' | ') || 'no page errors'})`, { cause: err });
+      await page
+        .screenshot({ path: path.join(ROOT, 'bench', 'out', 'ui-failure.png'), timeout: 10_000 })
+        .catch(() => {});
+      throw new Error(
+        `the topology did not appear (screenshot: bench/out/ui-failure.png; ${problems.join(' | ') || 'no page errors'})`,
+        { cause: err },
+      );
     }
     await page.waitForTimeout(1500);
     const rendered = await page.evaluate<number>(`document.querySelectorAll('.react-flow__node').length`);
@@ -165,11 +182,17 @@ async function main(): Promise<void> {
 
     await page.selectOption('[data-testid=run-speed]', 'max');
     await page.click('[data-testid=run-start]');
-    await waitFor(page, `Number(document.querySelector('[data-testid=run-clock]')?.getAttribute('data-now')) > 0`, 30_000);
+    await waitFor(
+      page,
+      `Number(document.querySelector('[data-testid=run-clock]')?.getAttribute('data-now')) > 0`,
+      30_000,
+    );
     await page.waitForTimeout(1000);
     const running = describeFps('running, as fast as possible', await frameDeltas(page, 5000));
     say(running.line);
-    say(`  ratio to idle: ${f(running.fps / idle.fps, 2)}× fps; targets ≥ 55 fps median: ${running.fps >= 55 ? 'met' : 'NOT met'}, p95 ≤ 20 ms: ${running.p95 <= 20 ? 'met' : 'NOT met'}`);
+    say(
+      `  ratio to idle: ${f(running.fps / idle.fps, 2)}× fps; targets ≥ 55 fps median: ${running.fps >= 55 ? 'met' : 'NOT met'}, p95 ≤ 20 ms: ${running.p95 <= 20 ? 'met' : 'NOT met'}`,
+    );
     const clock = await page.evaluate<string>(`document.querySelector('.run-clock')?.textContent ?? ''`);
     say(`  run clock at the end: ${clock.replace(/\s+/g, ' ').trim()}`);
 
@@ -181,20 +204,34 @@ async function main(): Promise<void> {
     await page.click('[data-testid=run-pause]');
     await page.waitForTimeout(500);
 
-    const timing = await page.evaluate<{ append: number[]; push: number[] }>(`window.__studioBench.timeFrame(10000, 30)`);
+    const timing = await page.evaluate<{ append: number[]; push: number[] }>(
+      `window.__studioBench.timeFrame(10000, 30)`,
+    );
     const append = timing.append.slice(3);
     const push = timing.push.slice(3);
     const nodeAppend = nodeAppendBench();
-    say(`one frame of 10k spans, main thread (in the page, paused run; 27 samples, each the mean of a batch of 10):`);
-    say(`  TraceBuffer.append            median ${f(quantile(append, 0.5), 3)} ms, p95 ${f(quantile(append, 0.95), 3)} ms (target ≤ 1 ms: ${quantile(append, 0.5) <= 1 ? 'met' : 'NOT met'})`);
-    say(`  whole frame push (append + series + store update, before React renders)  median ${f(quantile(push, 0.5), 3)} ms, p95 ${f(quantile(push, 0.95), 3)} ms`);
-    say(`  same append in Node (micro-benchmark)  median ${f(nodeAppend.median, 3)} ms, p95 ${f(nodeAppend.p95, 3)} ms`);
+    say(
+      `one frame of 10k spans, main thread (in the page, paused run; 27 samples, each the mean of a batch of 10):`,
+    );
+    say(
+      `  TraceBuffer.append            median ${f(quantile(append, 0.5), 3)} ms, p95 ${f(quantile(append, 0.95), 3)} ms (target ≤ 1 ms: ${quantile(append, 0.5) <= 1 ? 'met' : 'NOT met'})`,
+    );
+    say(
+      `  whole frame push (append + series + store update, before React renders)  median ${f(quantile(push, 0.5), 3)} ms, p95 ${f(quantile(push, 0.95), 3)} ms`,
+    );
+    say(
+      `  same append in Node (micro-benchmark)  median ${f(nodeAppend.median, 3)} ms, p95 ${f(nodeAppend.p95, 3)} ms`,
+    );
 
     // 1M-row trace list: fill the buffer, close the panel, then time opening it
     await page.click('[data-testid=panel-tab-throughput]');
     const rows = await page.evaluate<number>(`window.__studioBench.fillTrace(1000000)`);
     await page.waitForTimeout(300);
-    const mount = await page.evaluate<{ dom: number; paint: number; rows: number }>(`new Promise((resolve) => {
+    const mount = await page.evaluate<{
+      dom: number;
+      paint: number;
+      rows: number;
+    }>(`new Promise((resolve) => {
       const tab = document.querySelector('[data-testid=panel-tab-trace]');
       const t0 = performance.now();
       tab.click();
@@ -207,8 +244,12 @@ async function main(): Promise<void> {
       };
       queueMicrotask(check);
     })`);
-    say(`trace list over ${mount.rows.toLocaleString('en')} rows (buffer holds ${rows.toLocaleString('en')}):`);
-    say(`  mounted with rows in the DOM after ${f(mount.dom, 1)} ms, painted after ${f(mount.paint, 1)} ms (target ≤ 50 ms: ${mount.dom <= 50 ? 'met' : 'NOT met'})`);
+    say(
+      `trace list over ${mount.rows.toLocaleString('en')} rows (buffer holds ${rows.toLocaleString('en')}):`,
+    );
+    say(
+      `  mounted with rows in the DOM after ${f(mount.dom, 1)} ms, painted after ${f(mount.paint, 1)} ms (target ≤ 50 ms: ${mount.dom <= 50 ? 'met' : 'NOT met'})`,
+    );
     if (problems.length) say(`page problems (${problems.length}): ${problems.slice(0, 5).join(' | ')}`);
     await browser.close();
   } finally {
@@ -221,7 +262,9 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (err: unknown) => {
-    process.stderr.write(`UI benchmark crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `UI benchmark crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -17,19 +17,30 @@ export function benchTopology(groups = 50, rate = 200): Topology {
     const node = (s: string, kind: string, x: number, y: number, config: Record<string, unknown> = {}) =>
       nodes.push({ id: id(s), kind, label: `${s} ${g}`, position: { x: ox + x, y: oy + y }, config });
     const service = { concurrency: 4, serviceTime: { dist: 'exponential', mean: 8 } };
-    node('orders', 'producer', 0, 120, { rate, message: { kind: 'command', type: 'PlaceOrder', payload: { n: '{{seq}}' } } });
+    node('orders', 'producer', 0, 120, {
+      rate,
+      message: { kind: 'command', type: 'PlaceOrder', payload: { n: '{{seq}}' } },
+    });
     node('queue', 'point-to-point', 220, 120, { capacity: 500 });
     node('svc-a', 'service-activator', 460, 20, service);
     node('svc-b', 'service-activator', 460, 220, service);
     node('queue2', 'point-to-point', 700, 120, { capacity: 500 });
-    node('svc-c', 'service-activator', 940, 120, { concurrency: 8, serviceTime: { dist: 'exponential', mean: 4 } });
+    node('svc-c', 'service-activator', 940, 120, {
+      concurrency: 8,
+      serviceTime: { dist: 'exponential', mean: 4 },
+    });
     node('events', 'publish-subscribe', 1180, 120);
     node('sink-1', 'sink', 1420, 20);
     node('sink-2', 'sink', 1420, 220);
     node('dlq', 'dead-letter', 460, 400);
     let e = 0;
     const edge = (source: string, target: string, sourcePort?: string) =>
-      edges.push({ id: id(`e${e++}`), source: id(source), target: id(target), ...(sourcePort ? { sourcePort } : {}) });
+      edges.push({
+        id: id(`e${e++}`),
+        source: id(source),
+        target: id(target),
+        ...(sourcePort ? { sourcePort } : {}),
+      });
     edge('orders', 'queue');
     edge('queue', 'svc-a');
     edge('queue', 'svc-b');

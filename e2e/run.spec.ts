@@ -3,7 +3,10 @@
 import { RunPage } from './fixtures/RunPage';
 import { expect, test } from './fixtures/StudioPage';
 
-test('a queue with two competing consumers runs, shares the load, and a traced message lights its path', async ({ studio, page }) => {
+test('a queue with two competing consumers runs, shares the load, and a traced message lights its path', async ({
+  studio,
+  page,
+}) => {
   await studio.goto();
   // the first node added to an empty canvas is framed by a fit; then zoom out so that five nodes fit side by
   // side, and place the others relative to the first (a drop centres the node on the pointer)
@@ -18,7 +21,9 @@ test('a queue with two competing consumers runs, shares the load, and a traced m
   const shiftY = p.y - canvasBox.y - 150;
   await page.mouse.move(canvasBox.x + canvasBox.width - 60, canvasBox.y + 120);
   await page.mouse.down();
-  await page.mouse.move(canvasBox.x + canvasBox.width - 60 - shiftX, canvasBox.y + 120 - shiftY, { steps: 8 });
+  await page.mouse.move(canvasBox.x + canvasBox.width - 60 - shiftX, canvasBox.y + 120 - shiftY, {
+    steps: 8,
+  });
   await page.mouse.up();
   p = (await studio.node(producer).boundingBox())!;
   const x0 = p.x - canvasBox.x + p.width / 2;
@@ -52,7 +57,9 @@ test('a queue with two competing consumers runs, shares the load, and a traced m
   // both consumers get work, and round-robin dispatch shares it about evenly
   await run.waitForReceived(a, 100);
   await run.waitForReceived(b, 100);
-  await expect.poll(() => run.legendValue('completed'), { message: 'completed messages per second' }).toBeGreaterThan(0);
+  await expect
+    .poll(() => run.legendValue('completed'), { message: 'completed messages per second' })
+    .toBeGreaterThan(0);
   await expect.poll(() => run.legendValue('produced')).toBeGreaterThan(0);
   await run.pause();
   const [ra, rb] = [await run.received(a), await run.received(b)];
@@ -110,12 +117,17 @@ test('edits made while paused apply on reset, and the toolbar says so', async ({
   await expect.poll(() => run.now()).toBe(0);
 });
 
-test('the dead-letter inspector lists failed messages with reason and origin, and reprocesses them', async ({ studio, page }) => {
+test('the dead-letter inspector lists failed messages with reason and origin, and reprocesses them', async ({
+  studio,
+  page,
+}) => {
   await studio.goto('?example=dead-letter-redelivery&run=1&speed=10');
   const run = new RunPage(studio);
   await run.openPanel('dead-letters');
   const total = page.getByTestId('dlq-total');
-  await expect.poll(async () => parseInt((await total.textContent()) ?? '0', 10), { timeout: 20_000 }).toBeGreaterThan(2);
+  await expect
+    .poll(async () => parseInt((await total.textContent()) ?? '0', 10), { timeout: 20_000 })
+    .toBeGreaterThan(2);
   await run.pause();
   const rows = page.getByTestId('dlq-row');
   await expect(rows.first()).toBeVisible();

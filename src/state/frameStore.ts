@@ -128,7 +128,12 @@ export interface LiveState {
   edgeIndex: ReadonlyMap<string, number>;
 }
 
-export const useLive = create<LiveState>()(() => ({ frame: null, info: null, nodeIndex: new Map(), edgeIndex: new Map() }));
+export const useLive = create<LiveState>()(() => ({
+  frame: null,
+  info: null,
+  nodeIndex: new Map(),
+  edgeIndex: new Map(),
+}));
 
 /** The index of a node in frames, or -1. */
 export const nodeIndexOf = (s: FrameState, id: string): number => s.nodeIndex.get(id) ?? -1;

@@ -43,7 +43,10 @@ export function connectSimulation(endpoint: Endpoint, terminate: () => void = ()
 
 /** Starts a new simulation worker. */
 export function createSimulationClient(): SimulationClient {
-  const worker = new Worker(new URL('./simulation.worker.ts', import.meta.url), { type: 'module', name: 'simulation' });
+  const worker = new Worker(new URL('./simulation.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'simulation',
+  });
   return connectSimulation(worker, () => worker.terminate());
 }
 
@@ -64,7 +67,8 @@ export function localSimulationClient(api: SimulationApi): SimulationClient {
     {},
     {
       get: (_target, key) => {
-        const fn = api[key as keyof SimulationApi] as unknown as ((...args: unknown[]) => unknown) | undefined;
+        const fn = api[key as keyof SimulationApi] as unknown as
+          ((...args: unknown[]) => unknown) | undefined;
         if (typeof fn !== 'function') return undefined;
         return (...args: unknown[]) => Promise.resolve().then(() => fn(...args));
       },

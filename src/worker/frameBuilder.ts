@@ -33,7 +33,11 @@ export interface FrameBuilderOptions {
 }
 
 /** Default frame builder options. */
-export const DEFAULT_FRAME_OPTIONS: FrameBuilderOptions = { maxSpansPerFrame: 10_000, rateTau: 1000, maxWatched: 16 };
+export const DEFAULT_FRAME_OPTIONS: FrameBuilderOptions = {
+  maxSpansPerFrame: 10_000,
+  rateTau: 1000,
+  maxWatched: 16,
+};
 
 const TOTAL_FIELDS = 3; // produced, completed, failed (dead-lettered + dropped)
 
@@ -104,7 +108,8 @@ export class FrameBuilder {
       nodes[o + NodeField.Retried] = m.get(i, Counter.Retried);
       nodes[o + NodeField.Depth] = m.depth(i);
       nodes[o + NodeField.Busy] = m.busy(i);
-      if (dt > 0) this.nodeRate[i] += alpha * (((received - this.prevNode[i]) * 1000) / dt - this.nodeRate[i]);
+      if (dt > 0)
+        this.nodeRate[i] += alpha * (((received - this.prevNode[i]) * 1000) / dt - this.nodeRate[i]);
       if (dt > 0) this.outRate[i] += alpha * (((emitted - this.prevOut[i]) * 1000) / dt - this.outRate[i]);
       this.prevNode[i] = received;
       this.prevOut[i] = emitted;
@@ -121,7 +126,8 @@ export class FrameBuilder {
     }
     const cur = [m.produced, m.completed, m.deadLettered + m.dropped];
     for (let k = 0; k < TOTAL_FIELDS; k++) {
-      if (dt > 0) this.totalRate[k] += alpha * (((cur[k] - this.prevTotals[k]) * 1000) / dt - this.totalRate[k]);
+      if (dt > 0)
+        this.totalRate[k] += alpha * (((cur[k] - this.prevTotals[k]) * 1000) / dt - this.totalRate[k]);
       this.prevTotals[k] = cur[k];
     }
     this.lastNow = sim.now;
@@ -226,7 +232,21 @@ export function transferablesOf(frame: Frame): ArrayBuffer[] {
   const out: ArrayBuffer[] = [frame.nodes.buffer as ArrayBuffer, frame.edges.buffer as ArrayBuffer];
   const s = frame.spans;
   if (s) {
-    for (const col of [s.msg, s.root, s.node, s.hop, s.tIn, s.tOut, s.outcome, s.port, s.reason, s.type, s.kind, s.edge, s.corr]) {
+    for (const col of [
+      s.msg,
+      s.root,
+      s.node,
+      s.hop,
+      s.tIn,
+      s.tOut,
+      s.outcome,
+      s.port,
+      s.reason,
+      s.type,
+      s.kind,
+      s.edge,
+      s.corr,
+    ]) {
       out.push(col.buffer as ArrayBuffer);
     }
   }
@@ -238,7 +258,21 @@ export function frameBytes(frame: Frame): number {
   let bytes = frame.nodes.byteLength + frame.edges.byteLength + 256;
   const s = frame.spans;
   if (s) {
-    for (const col of [s.msg, s.root, s.node, s.hop, s.tIn, s.tOut, s.outcome, s.port, s.reason, s.type, s.kind, s.edge, s.corr]) {
+    for (const col of [
+      s.msg,
+      s.root,
+      s.node,
+      s.hop,
+      s.tIn,
+      s.tOut,
+      s.outcome,
+      s.port,
+      s.reason,
+      s.type,
+      s.kind,
+      s.edge,
+      s.corr,
+    ]) {
       bytes += col.byteLength;
     }
     for (const c of s.corrStrings) bytes += 2 * c.length + 8;

@@ -46,7 +46,9 @@ describe('simulation worker over comlink', () => {
     const last = received[received.length - 1];
     expect(last.nodes).toBeInstanceOf(Float64Array);
     expect(last.now).toBe(5000);
-    expect(received.some((f) => f.spans && f.spans.msg instanceof Int32Array && f.spans.count > 0)).toBe(true);
+    expect(received.some((f) => f.spans && f.spans.msg instanceof Int32Array && f.spans.count > 0)).toBe(
+      true,
+    );
     // transferred, not copied: the worker's side of every sent buffer is detached
     expect(sent.length).toBeGreaterThan(0);
     expect(sent.every((f) => f.nodes.byteLength === 0)).toBe(true);

@@ -73,7 +73,8 @@ describe('simulation API', () => {
     api.pause();
     const running = frames.map((f, i) => ({ f, t: stamps[i] })).filter(({ f }) => f.state === 'running');
     expect(running.length).toBeGreaterThan(5);
-    for (let i = 1; i < running.length; i++) expect(running[i].t - running[i - 1].t).toBeGreaterThanOrEqual(33);
+    for (let i = 1; i < running.length; i++)
+      expect(running[i].t - running[i - 1].t).toBeGreaterThanOrEqual(33);
     const span = running[running.length - 1].t - running[0].t;
     expect(running.length - 1).toBeLessThanOrEqual(span / 33 + 1e-9);
     expect(frames[frames.length - 1].state).toBe('paused');

@@ -58,10 +58,22 @@ export function queueTopology(rate = 80, until = 10_000, failureRate = 0): Topol
     name: 'worker test',
     simulation: { seed: 3, until },
     nodes: [
-      { id: 'orders', kind: 'producer', config: { rate, message: { kind: 'command', type: 'PlaceOrder', payload: { n: '{{seq}}' } } } },
+      {
+        id: 'orders',
+        kind: 'producer',
+        config: { rate, message: { kind: 'command', type: 'PlaceOrder', payload: { n: '{{seq}}' } } },
+      },
       { id: 'queue', kind: 'point-to-point', config: { capacity: 50 } },
-      { id: 'a', kind: 'service-activator', config: { concurrency: 2, serviceTime: { dist: 'exponential', mean: 10 }, failureRate } },
-      { id: 'b', kind: 'service-activator', config: { concurrency: 2, serviceTime: { dist: 'exponential', mean: 10 }, failureRate } },
+      {
+        id: 'a',
+        kind: 'service-activator',
+        config: { concurrency: 2, serviceTime: { dist: 'exponential', mean: 10 }, failureRate },
+      },
+      {
+        id: 'b',
+        kind: 'service-activator',
+        config: { concurrency: 2, serviceTime: { dist: 'exponential', mean: 10 }, failureRate },
+      },
       { id: 'dlq', kind: 'dead-letter' },
     ],
     edges: [

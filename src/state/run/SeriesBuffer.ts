@@ -100,7 +100,8 @@ export class SeriesBuffer {
     }
     this.depthTotal[s] = depth;
     const eb = s * this.edgeCount;
-    for (let j = 0; j < this.edgeCount; j++) this.edgeRate[eb + j] = frame.edges[j * EDGE_STRIDE + EdgeField.Rate];
+    for (let j = 0; j < this.edgeCount; j++)
+      this.edgeRate[eb + j] = frame.edges[j * EDGE_STRIDE + EdgeField.Rate];
     this.head = (s + 1) % this.capacity;
     if (this.length < this.capacity) this.length++;
     return true;

@@ -16,8 +16,22 @@ export const TRACE_CAPACITY = 1 << 20;
 
 const INITIAL_ROWS = 1 << 12;
 
-type NumericColumn = 'msg' | 'root' | 'node' | 'hop' | 'tIn' | 'tOut' | 'outcome' | 'port' | 'reason' | 'type' | 'kind' | 'edge';
-const NUMERIC: readonly NumericColumn[] = ['msg', 'root', 'node', 'hop', 'tIn', 'tOut', 'outcome', 'port', 'reason', 'type', 'kind', 'edge'];
+type NumericColumn =
+  'msg' | 'root' | 'node' | 'hop' | 'tIn' | 'tOut' | 'outcome' | 'port' | 'reason' | 'type' | 'kind' | 'edge';
+const NUMERIC: readonly NumericColumn[] = [
+  'msg',
+  'root',
+  'node',
+  'hop',
+  'tIn',
+  'tOut',
+  'outcome',
+  'port',
+  'reason',
+  'type',
+  'kind',
+  'edge',
+];
 
 export class TraceBuffer {
   /** Rows appended ever (the next row's global index). */
@@ -143,7 +157,13 @@ export function parseMessageId(text: string): number {
 
 /** Whether a filter filters anything. */
 export function isFilterActive(f: TraceFilter): boolean {
-  return !!(f.message?.trim() || f.correlation?.trim() || f.node !== undefined || f.type !== undefined || f.outcome !== undefined);
+  return !!(
+    f.message?.trim() ||
+    f.correlation?.trim() ||
+    f.node !== undefined ||
+    f.type !== undefined ||
+    f.outcome !== undefined
+  );
 }
 
 /**
@@ -230,7 +250,14 @@ export function hopsOf(buf: TraceBuffer, seq: number): Hop[] {
   for (let g = buf.oldest; g < buf.written; g++) {
     const i = buf.slot(g);
     if (buf.msg[i] !== seq) continue;
-    hops.push({ g, node: buf.node[i], edge: buf.edge[i], tIn: buf.tIn[i], tOut: buf.tOut[i], outcome: buf.outcome[i] });
+    hops.push({
+      g,
+      node: buf.node[i],
+      edge: buf.edge[i],
+      tIn: buf.tIn[i],
+      tOut: buf.tOut[i],
+      outcome: buf.outcome[i],
+    });
   }
   hops.sort((a, b) => a.tIn - b.tIn || a.g - b.g);
   return hops;

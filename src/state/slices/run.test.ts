@@ -52,9 +52,19 @@ describe('run slice', () => {
     expect(selectRunOutdated(useStudio.getState())).toBe(false);
 
     // moving a node is not an edit that matters to the run
-    useStudio.getState().edit((t: Topology) => ({ ...t, nodes: t.nodes.map((n, i) => (i === 0 ? { ...n, position: { x: 5, y: 5 } } : n)) }));
+    useStudio
+      .getState()
+      .edit((t: Topology) => ({
+        ...t,
+        nodes: t.nodes.map((n, i) => (i === 0 ? { ...n, position: { x: 5, y: 5 } } : n)),
+      }));
     expect(selectRunOutdated(useStudio.getState())).toBe(false);
-    useStudio.getState().edit((t: Topology) => ({ ...t, nodes: t.nodes.map((n, i) => (i === 0 ? { ...n, config: { rate: 5 } } : n)) }));
+    useStudio
+      .getState()
+      .edit((t: Topology) => ({
+        ...t,
+        nodes: t.nodes.map((n, i) => (i === 0 ? { ...n, config: { rate: 5 } } : n)),
+      }));
     expect(selectRunOutdated(useStudio.getState())).toBe(true);
     useStudio.getState().setRunSeed(77);
     useStudio.getState().resetRun();

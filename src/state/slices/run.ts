@@ -57,7 +57,14 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
   // opening another document ends the run of the previous one
   store.subscribe((s, prev) => {
     if (s.doc === prev.doc || s.history === prev.history || !s.runTopology) return;
-    set({ runStatus: 'idle', runTopology: null, runOptions: null, runErrors: null, selectedMessage: null, highlight: null });
+    set({
+      runStatus: 'idle',
+      runTopology: null,
+      runOptions: null,
+      runErrors: null,
+      selectedMessage: null,
+      highlight: null,
+    });
     useFrames.getState().endRun();
     void serial(async () => {
       const c = runClient.current();
@@ -102,7 +109,14 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
     }
     useFrames.getState().beginRun(r.info);
     runClient.flushEarly();
-    set({ runStatus: 'paused', runTopology: topology, runOptions: options, runErrors: null, selectedMessage: null, highlight: null });
+    set({
+      runStatus: 'paused',
+      runTopology: topology,
+      runOptions: options,
+      runErrors: null,
+      selectedMessage: null,
+      highlight: null,
+    });
     await client.api.watch([...get().selectedNodeIds]);
     return true;
   };
@@ -140,7 +154,12 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
     stepRun: () =>
       void serial(async () => {
         const s = get();
-        if (!s.runTopology || s.runStatus === 'idle' || s.runStatus === 'error' || s.runStatus === 'finished') {
+        if (
+          !s.runTopology ||
+          s.runStatus === 'idle' ||
+          s.runStatus === 'error' ||
+          s.runStatus === 'finished'
+        ) {
           if (!(await load())) return;
         }
         await (await runClient.connect(onStatus)).api.step();
@@ -180,7 +199,15 @@ export function runSignature(t: Topology): string {
     sig = JSON.stringify([
       t.simulation ?? null,
       t.nodes.map((n) => [n.id, n.kind, n.config ?? null]),
-      t.edges.map((e) => [e.id, e.source, e.sourcePort ?? null, e.target, e.targetPort ?? null, e.config ?? null, e.link ?? null]),
+      t.edges.map((e) => [
+        e.id,
+        e.source,
+        e.sourcePort ?? null,
+        e.target,
+        e.targetPort ?? null,
+        e.config ?? null,
+        e.link ?? null,
+      ]),
       t.faults ?? null,
       t.invariants ?? null,
     ]);

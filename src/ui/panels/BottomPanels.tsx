@@ -40,11 +40,14 @@ function initialTab(): Tab {
   return 'throughput';
 }
 
-const selectDeadLettered = (s: { frame: { totals: { deadLettered: number } } | null }) => s.frame?.totals.deadLettered ?? 0;
+const selectDeadLettered = (s: { frame: { totals: { deadLettered: number } } | null }) =>
+  s.frame?.totals.deadLettered ?? 0;
 
 export function BottomPanels() {
   const [tab, setTabState] = useState<Tab>(initialTab);
-  const { collapsed, errors } = useStudio(useShallow((s) => ({ collapsed: s.dock.collapsed, errors: s.runErrors })));
+  const { collapsed, errors } = useStudio(
+    useShallow((s) => ({ collapsed: s.dock.collapsed, errors: s.runErrors })),
+  );
   const deadLettered = useFrames(selectDeadLettered);
   const setTab = (t: Tab) => {
     setTabState(t);
@@ -71,7 +74,9 @@ export function BottomPanels() {
             onClick={() => setTab(t.id)}
           >
             {t.label}
-            {t.id === 'dead-letters' && deadLettered > 0 && <span className="panel-tab__count">{deadLettered.toLocaleString('en')}</span>}
+            {t.id === 'dead-letters' && deadLettered > 0 && (
+              <span className="panel-tab__count">{deadLettered.toLocaleString('en')}</span>
+            )}
           </button>
         ))}
       </div>

@@ -19,14 +19,26 @@ export function DeadLetterPanel() {
   const dlqs = info?.nodes.filter((n) => n.kind === 'dead-letter') ?? [];
   const [picked, setPicked] = useState<string | null>(null);
   if (!info) return <p className="panel-empty">Run the topology to inspect its dead-letter channels.</p>;
-  if (!dlqs.length) return <p className="panel-empty">This topology has no dead-letter channel. Add one from the palette and connect failure ports to it.</p>;
+  if (!dlqs.length)
+    return (
+      <p className="panel-empty">
+        This topology has no dead-letter channel. Add one from the palette and connect failure ports to it.
+      </p>
+    );
   const nodeId = picked && dlqs.some((d) => d.id === picked) ? picked : dlqs[0].id;
   return (
     <div className="dlq" data-testid="dead-letter-panel">
       {dlqs.length > 1 && (
         <div className="dlq__tabs" role="tablist" aria-label="Dead-letter channels">
           {dlqs.map((d) => (
-            <button key={d.id} type="button" role="tab" aria-selected={d.id === nodeId} className="panel-tab panel-tab--small" onClick={() => setPicked(d.id)}>
+            <button
+              key={d.id}
+              type="button"
+              role="tab"
+              aria-selected={d.id === nodeId}
+              className="panel-tab panel-tab--small"
+              onClick={() => setPicked(d.id)}
+            >
               {d.label || d.id}
             </button>
           ))}
@@ -41,7 +53,10 @@ function DeadLetterChannel({ info, nodeId }: { info: RunInfo; nodeId: string }) 
   const { running, held } = useFrames(
     useShallow((s) => {
       const i = s.nodeIndex.get(nodeId) ?? -1;
-      return { running: s.frame?.state === 'running', held: i >= 0 ? (s.frame?.views[i]?.figures?.held ?? 0) : 0 };
+      return {
+        running: s.frame?.state === 'running',
+        held: i >= 0 ? (s.frame?.views[i]?.figures?.held ?? 0) : 0,
+      };
     }),
   );
   const client = useQueryClient();
@@ -72,12 +87,20 @@ function DeadLetterChannel({ info, nodeId }: { info: RunInfo; nodeId: string }) 
               {reason} <b>{n}</b>
             </span>
           ))}
-        <button type="button" className="panel-btn" data-testid="dlq-reprocess-all" disabled={!page?.total} onClick={() => void reprocess(null)}>
+        <button
+          type="button"
+          className="panel-btn"
+          data-testid="dlq-reprocess-all"
+          disabled={!page?.total}
+          onClick={() => void reprocess(null)}
+        >
           Reprocess all
         </button>
       </div>
       {q.isError && <p className="panel-empty">Could not read the channel: {String(q.error)}</p>}
-      {page && page.items.length === 0 && <p className="panel-empty">No messages here. Failed messages arrive with their reason and origin.</p>}
+      {page && page.items.length === 0 && (
+        <p className="panel-empty">No messages here. Failed messages arrive with their reason and origin.</p>
+      )}
       {page && page.items.length > 0 && (
         <div className="dlq__table-wrap">
           <table className="dlq__table">
@@ -128,7 +151,12 @@ function DeadLetterRow({ item, onReprocess }: { item: DeadLetterItem; onReproces
         {item.payload}
       </td>
       <td>
-        <button type="button" className="panel-btn panel-btn--small" onClick={onReprocess} title="Send it back to the node where it failed">
+        <button
+          type="button"
+          className="panel-btn panel-btn--small"
+          onClick={onReprocess}
+          title="Send it back to the node where it failed"
+        >
           Reprocess
         </button>
       </td>

@@ -27,7 +27,11 @@ interface Charts {
   depth: { series: ChartSeries[]; data: uPlot.AlignedData };
 }
 
-function buildCharts(s: SeriesBuffer, nodes: { id: string; i: number }[], edges: { id: string; j: number }[]): Charts {
+function buildCharts(
+  s: SeriesBuffer,
+  nodes: { id: string; i: number }[],
+  edges: { id: string; j: number }[],
+): Charts {
   const x = s.read((k) => s.t[k]) as number[];
   const n = s.nodeCount;
   const e = s.edgeCount;
@@ -65,8 +69,15 @@ function buildCharts(s: SeriesBuffer, nodes: { id: string; i: number }[], edges:
     ] as uPlot.AlignedData,
   };
   const depth: Charts['depth'] = {
-    series: [{ label: 'all queues', color: 'var(--text-2)' }, ...nodes.map((p, k) => ({ label: p.id, color: color(k) }))],
-    data: [x, s.read((k) => s.depthTotal[k]), ...nodes.map((p) => s.read((k) => s.nodeDepth[k * n + p.i]))] as uPlot.AlignedData,
+    series: [
+      { label: 'all queues', color: 'var(--text-2)' },
+      ...nodes.map((p, k) => ({ label: p.id, color: color(k) })),
+    ],
+    data: [
+      x,
+      s.read((k) => s.depthTotal[k]),
+      ...nodes.map((p) => s.read((k) => s.nodeDepth[k * n + p.i])),
+    ] as uPlot.AlignedData,
   };
   return { rate, latency, depth };
 }
@@ -74,7 +85,13 @@ function buildCharts(s: SeriesBuffer, nodes: { id: string; i: number }[], edges:
 export function ThroughputPanel() {
   const picked = useStudio(useShallow(selectPicked));
   const { series, seriesVersion, nodeIndex, edgeIndex, hasRun } = useFrames(
-    useShallow((s) => ({ series: s.series, seriesVersion: s.seriesVersion, nodeIndex: s.nodeIndex, edgeIndex: s.edgeIndex, hasRun: s.info !== null })),
+    useShallow((s) => ({
+      series: s.series,
+      seriesVersion: s.seriesVersion,
+      nodeIndex: s.nodeIndex,
+      edgeIndex: s.edgeIndex,
+      hasRun: s.info !== null,
+    })),
   );
   const [frozen, setFrozen] = useState<Charts | null>(null);
 
@@ -95,10 +112,19 @@ export function ThroughputPanel() {
   const charts = frozen ?? live;
 
   if (!hasRun) {
-    return <p className="panel-empty">Run the topology to see messages per second, latency and queue depth over time.</p>;
+    return (
+      <p className="panel-empty">
+        Run the topology to see messages per second, latency and queue depth over time.
+      </p>
+    );
   }
   return (
-    <div className="throughput" data-testid="throughput-panel" data-points={series.length} data-frozen={frozen ? 'true' : 'false'}>
+    <div
+      className="throughput"
+      data-testid="throughput-panel"
+      data-points={series.length}
+      data-frozen={frozen ? 'true' : 'false'}
+    >
       <div className="panel-toolbar">
         <button
           type="button"
@@ -110,14 +136,35 @@ export function ThroughputPanel() {
         >
           {frozen ? '▶ Resume' : '❚❚ Freeze'}
         </button>
-        <span className="panel-hint" title="Rates are messages per virtual second; latency is end to end, since the start of the run.">
-          {picked.nodes || picked.edges ? 'Totals and the selected nodes and edges' : 'Totals (select nodes or edges to add them)'} · hover a chart to read it
+        <span
+          className="panel-hint"
+          title="Rates are messages per virtual second; latency is end to end, since the start of the run."
+        >
+          {picked.nodes || picked.edges
+            ? 'Totals and the selected nodes and edges'
+            : 'Totals (select nodes or edges to add them)'}{' '}
+          · hover a chart to read it
         </span>
       </div>
       <div className="throughput__charts">
-        <UPlotChart title="Messages / s" theme={picked.theme} series={charts.rate.series} data={charts.rate.data} />
-        <UPlotChart title="Latency, end to end (ms)" theme={picked.theme} series={charts.latency.series} data={charts.latency.data} />
-        <UPlotChart title="Queue depth" theme={picked.theme} series={charts.depth.series} data={charts.depth.data} />
+        <UPlotChart
+          title="Messages / s"
+          theme={picked.theme}
+          series={charts.rate.series}
+          data={charts.rate.data}
+        />
+        <UPlotChart
+          title="Latency, end to end (ms)"
+          theme={picked.theme}
+          series={charts.latency.series}
+          data={charts.latency.data}
+        />
+        <UPlotChart
+          title="Queue depth"
+          theme={picked.theme}
+          series={charts.depth.series}
+          data={charts.depth.data}
+        />
       </div>
     </div>
   );

@@ -20,7 +20,11 @@ export interface ChartSeries {
 function themeColors(el: HTMLElement) {
   const cs = getComputedStyle(el);
   const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
-  return { axis: v('--text-2', '#52525b'), grid: v('--border', '#e4e4e7'), resolve: (c: string) => resolveColor(cs, c) };
+  return {
+    axis: v('--text-2', '#52525b'),
+    grid: v('--border', '#e4e4e7'),
+    resolve: (c: string) => resolveColor(cs, c),
+  };
 }
 
 /** A colour for the canvas: `var(--name)` is read from the theme (canvas strokes cannot use variables). */
@@ -95,7 +99,10 @@ export function UPlotChart(props: {
         scales: { x: { time: false } },
         cursor: { drag: { x: false, y: false }, points: { size: 6 } },
         legend: { live: true },
-        axes: [{ ...axis, size: 28, values: (_u, ticks) => ticks.map((t) => `${t}s`) }, { ...axis, values: (_u, ticks) => ticks.map(compactTick) }],
+        axes: [
+          { ...axis, size: 28, values: (_u, ticks) => ticks.map((t) => `${t}s`) },
+          { ...axis, values: (_u, ticks) => ticks.map(compactTick) },
+        ],
         series: [
           { label: 't', value: (_u, v) => formatValue(v, 's') },
           ...props.series.map((s) => ({
@@ -116,7 +123,9 @@ export function UPlotChart(props: {
     showLatest(u);
     // the plot takes what the title and the legend (which may wrap) leave of the box
     const fit = () => {
-      const chrome = (u.root.querySelector<HTMLElement>('.u-title')?.offsetHeight ?? 0) + (u.root.querySelector<HTMLElement>('.u-legend')?.offsetHeight ?? 0);
+      const chrome =
+        (u.root.querySelector<HTMLElement>('.u-title')?.offsetHeight ?? 0) +
+        (u.root.querySelector<HTMLElement>('.u-legend')?.offsetHeight ?? 0);
       const h = props.height ?? Math.max(50, el.clientHeight - chrome - 2);
       const w = Math.max(120, el.clientWidth);
       if (w !== u.width || h !== u.height) {

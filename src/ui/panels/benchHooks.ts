@@ -64,7 +64,9 @@ export function installBenchHooks(): void {
       for (let r = 0; r < repeats; r++) {
         const fs = useFrames.getState();
         const nodes = fs.info?.nodes.length ?? 1;
-        const pages = Array.from({ length: BATCH }, (_, k) => syntheticSpans(n, nodes, fs.trace.written + k * n));
+        const pages = Array.from({ length: BATCH }, (_, k) =>
+          syntheticSpans(n, nodes, fs.trace.written + k * n),
+        );
         let t = performance.now();
         for (const p of pages) fs.trace.append(p);
         append.push((performance.now() - t) / BATCH);
@@ -86,7 +88,8 @@ export function installBenchHooks(): void {
     fillTrace(n) {
       const fs = useFrames.getState();
       const nodes = fs.info?.nodes.length ?? 1;
-      while (fs.trace.count < n) fs.trace.append(syntheticSpans(Math.min(100_000, n - fs.trace.count), nodes, fs.trace.written));
+      while (fs.trace.count < n)
+        fs.trace.append(syntheticSpans(Math.min(100_000, n - fs.trace.count), nodes, fs.trace.written));
       useFrames.setState((s) => ({ traceVersion: s.traceVersion + 1 }));
       return fs.trace.count;
     },

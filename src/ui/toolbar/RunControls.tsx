@@ -32,7 +32,16 @@ function RunIcon({ name }: { name: 'play' | 'pause' | 'step' | 'reset' }) {
       {name === 'play' && <path d="M3 1.5v9l7.5-4.5z" fill="currentColor" />}
       {name === 'pause' && <path d="M3 1.5h2v9H3zM7 1.5h2v9H7z" fill="currentColor" />}
       {name === 'step' && <path d="M2 1.5v9l6-4.5zM9 1.5h1.5v9H9z" fill="currentColor" />}
-      {name === 'reset' && <path d="M2.5 6a3.5 3.5 0 1 0 1.2-2.6M2 1.5v2.5h2.5" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" strokeLinejoin="round" />}
+      {name === 'reset' && (
+        <path
+          d="M2.5 6a3.5 3.5 0 1 0 1.2-2.6M2 1.5v2.5h2.5"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.4"
+          strokeLinecap="round"
+          strokeLinejoin="round"
+        />
+      )}
     </svg>
   );
 }
@@ -44,7 +53,13 @@ export function RunControls() {
   return (
     <div className="run-controls" role="group" aria-label="Run controls">
       {running ? (
-        <button type="button" className="run-btn run-btn--primary" data-testid="run-pause" onClick={() => useStudio.getState().pauseRun()} title="Pause the run">
+        <button
+          type="button"
+          className="run-btn run-btn--primary"
+          data-testid="run-pause"
+          onClick={() => useStudio.getState().pauseRun()}
+          title="Pause the run"
+        >
           <RunIcon name="pause" /> Pause
         </button>
       ) : (
@@ -59,7 +74,14 @@ export function RunControls() {
           <RunIcon name="play" /> {c.status === 'paused' ? 'Resume' : 'Run'}
         </button>
       )}
-      <button type="button" className="run-btn" data-testid="run-step" disabled={c.empty} onClick={() => useStudio.getState().stepRun()} title="Process one event">
+      <button
+        type="button"
+        className="run-btn"
+        data-testid="run-step"
+        disabled={c.empty}
+        onClick={() => useStudio.getState().stepRun()}
+        title="Process one event"
+      >
         <RunIcon name="step" /> Step
       </button>
       <button
@@ -77,7 +99,9 @@ export function RunControls() {
         <select
           data-testid="run-speed"
           value={String(c.speed)}
-          onChange={(e) => useStudio.getState().setRunSpeed(e.target.value === 'max' ? 'max' : Number(e.target.value))}
+          onChange={(e) =>
+            useStudio.getState().setRunSpeed(e.target.value === 'max' ? 'max' : Number(e.target.value))
+          }
           title="Virtual time per real time (max: as fast as possible)"
         >
           {SPEEDS.map((s) => (
@@ -111,7 +135,12 @@ export function RunControls() {
       />
       <RunClock />
       {c.outdated && (
-        <span className="run-notice" data-testid="run-outdated" role="status" title="The graph, seed or end time changed since this run was built: press Reset to run the new version">
+        <span
+          className="run-notice"
+          data-testid="run-outdated"
+          role="status"
+          title="The graph, seed or end time changed since this run was built: press Reset to run the new version"
+        >
           Edits apply on reset
         </span>
       )}
@@ -133,7 +162,10 @@ function RunClock() {
   return (
     <span className="run-clock" data-testid="run-clock" data-status={status} data-now={k.now} aria-live="off">
       <span className={`run-status run-status--${status}`}>{status}</span>
-      <span className="run-clock__time" title={k.has ? `Virtual time ${formatClock(k.now)} of ${formatClock(k.until)}` : 'Virtual time'}>
+      <span
+        className="run-clock__time"
+        title={k.has ? `Virtual time ${formatClock(k.now)} of ${formatClock(k.until)}` : 'Virtual time'}
+      >
         {k.has ? formatClock(k.now) : '–'}
       </span>
       <span className="run-clock__eps" title="Events processed per real second">
@@ -215,6 +247,7 @@ function useSpeedParam() {
   useEffect(() => {
     const speed = new URLSearchParams(globalThis.location?.search ?? '').get('speed');
     if (speed === 'max') useStudio.getState().setRunSpeed('max');
-    else if (speed && Number(speed) > 0 && Number(speed) <= 1000) useStudio.getState().setRunSpeed(Number(speed));
+    else if (speed && Number(speed) > 0 && Number(speed) <= 1000)
+      useStudio.getState().setRunSpeed(Number(speed));
   }, []);
 }

@@ -15,11 +15,22 @@ import './live.css';
 /** Above this many edges, no animated dots (keeps the canvas cheap for big topologies). */
 export const DOTS_MAX_EDGES = 150;
 
-const reducedMotion = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+const reducedMotion =
+  typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 const selectManyEdges = (s: LiveState) => (s.info?.edges.length ?? 0) > DOTS_MAX_EDGES;
 const none = () => null;
 
-export function EdgeLiveRate({ edgeId, path, labelX, labelY }: { edgeId: string; path: string; labelX: number; labelY: number }) {
+export function EdgeLiveRate({
+  edgeId,
+  path,
+  labelX,
+  labelY,
+}: {
+  edgeId: string;
+  path: string;
+  labelX: number;
+  labelY: number;
+}) {
   // the label point is the middle of the edge; 250 flow units around it covers most edges
   const detail = useFlowStore(useCallback((s) => edgeDetail(s, labelX, labelY, 250), [labelX, labelY]));
   const withLabel = detail === 2;
@@ -28,16 +39,30 @@ export function EdgeLiveRate({ edgeId, path, labelX, labelY }: { edgeId: string;
   const many = useLive(selectManyEdges);
   if (!live) return null;
   const width = live.bucket === 0 ? 0 : 1 + live.bucket * 1.2;
-  const dots = detail === 2 && live.running && live.bucket > 0 && !many && !reducedMotion ? Math.min(3, Math.ceil(live.bucket / 2)) : 0;
+  const dots =
+    detail === 2 && live.running && live.bucket > 0 && !many && !reducedMotion
+      ? Math.min(3, Math.ceil(live.bucket / 2))
+      : 0;
   // one trip takes 3 s at a trickle down to 0.5 s at thousands a second
   const dur = Math.max(0.5, 3.2 - live.bucket * 0.45);
   const text = `${live.rate}/s`;
   return (
-    <g className="edge-live" pointerEvents="none" data-testid="edge-live" data-edge={edgeId} data-rate={live.rate}>
+    <g
+      className="edge-live"
+      pointerEvents="none"
+      data-testid="edge-live"
+      data-edge={edgeId}
+      data-rate={live.rate}
+    >
       {width > 0 && <path className="edge-live__flow" d={path} strokeWidth={width} fill="none" />}
       {Array.from({ length: dots }, (_, k) => (
         <circle key={`${live.bucket}-${k}`} className="edge-live__dot" r={2.6}>
-          <animateMotion dur={`${dur}s`} begin={`${(-k * dur) / dots}s`} repeatCount="indefinite" path={path} />
+          <animateMotion
+            dur={`${dur}s`}
+            begin={`${(-k * dur) / dots}s`}
+            repeatCount="indefinite"
+            path={path}
+          />
         </circle>
       ))}
       {detail === 2 && live.used && (

@@ -25,7 +25,14 @@ export function NodeLiveBadges({ nodeId }: { nodeId: string }) {
     (b.errors ? ` · ${b.errors} failed/dead-lettered/dropped` : '') +
     (b.held >= 0 ? ` · ${b.held} held` : '');
   return (
-    <div className="live-badges" data-testid="live-badges" data-node={nodeId} data-received={b.out ? 0 : b.received} data-depth={b.depth} title={title}>
+    <div
+      className="live-badges"
+      data-testid="live-badges"
+      data-node={nodeId}
+      data-received={b.out ? 0 : b.received}
+      data-depth={b.depth}
+      title={title}
+    >
       <span className="live-badge live-badge--rate">{b.rate}/s</span>
       <span className="live-badge" aria-label={`${b.received} ${verb}`}>
         {b.out ? 'out' : 'in'} {formatCount(b.received)}
@@ -34,7 +41,9 @@ export function NodeLiveBadges({ nodeId }: { nodeId: string }) {
       {b.busy > 0 && <span className="live-badge live-badge--busy">busy {b.busy}</span>}
       {b.held >= 0 && <span className="live-badge live-badge--held">held {formatCount(b.held)}</span>}
       {b.errors > 0 && <span className="live-badge live-badge--error">✕ {formatCount(b.errors)}</span>}
-      {b.state && <span className={`live-badge live-badge--state live-badge--state-${b.state}`}>{b.state}</span>}
+      {b.state && (
+        <span className={`live-badge live-badge--state live-badge--state-${b.state}`}>{b.state}</span>
+      )}
     </div>
   );
 }

@@ -110,14 +110,25 @@ interface ViewportLike {
   transform: readonly [number, number, number];
   width: number;
   height: number;
-  nodeLookup: ReadonlyMap<string, { internals: { positionAbsolute: { x: number; y: number } }; measured?: { width?: number; height?: number } }>;
+  nodeLookup: ReadonlyMap<
+    string,
+    {
+      internals: { positionAbsolute: { x: number; y: number } };
+      measured?: { width?: number; height?: number };
+    }
+  >;
 }
 
 const onScreen = (s: ViewportLike, x: number, y: number, w: number, h: number, margin: number): boolean => {
   const [tx, ty, zoom] = s.transform;
   const left = x * zoom + tx;
   const top = y * zoom + ty;
-  return left + w * zoom > -margin && top + h * zoom > -margin && left < s.width + margin && top < s.height + margin;
+  return (
+    left + w * zoom > -margin &&
+    top + h * zoom > -margin &&
+    left < s.width + margin &&
+    top < s.height + margin
+  );
 };
 
 /** Whether a node's badges are worth drawing: on screen and zoomed in enough to read. */

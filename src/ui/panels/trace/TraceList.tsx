@@ -39,7 +39,11 @@ function KindChip({ kind, text }: { kind: MessageKind; text: string }) {
   const t = MESSAGE_KIND_TOKENS[kind];
   return (
     <span className="msg-badge kind-chip" title={`${t.label}: ${t.meaning}`}>
-      <span className={`kind-chip__shape kind-chip__shape--${t.shape}`} style={{ background: t.color }} aria-hidden="true" />
+      <span
+        className={`kind-chip__shape kind-chip__shape--${t.shape}`}
+        style={{ background: t.color }}
+        aria-hidden="true"
+      />
       <span className="msg-badge__text">{text}</span>
     </span>
   );

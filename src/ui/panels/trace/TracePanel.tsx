@@ -13,7 +13,13 @@ import { TraceList } from './TraceList';
 
 export function TracePanel() {
   const { trace, traceVersion, info, strings, skipped } = useFrames(
-    useShallow((s) => ({ trace: s.trace, traceVersion: s.traceVersion, info: s.info, strings: s.strings, skipped: s.spansSkipped })),
+    useShallow((s) => ({
+      trace: s.trace,
+      traceVersion: s.traceVersion,
+      info: s.info,
+      strings: s.strings,
+      skipped: s.spansSkipped,
+    })),
   );
   const selectedSeq = useStudio((s) => s.selectedMessage);
   const [filter, setFilter] = useState<TraceFilter>({});
@@ -35,13 +41,21 @@ export function TracePanel() {
     if (!filtered) {
       const oldest = trace.oldest;
       const last = Math.max(oldest, Math.min(frozenAt ?? Infinity, trace.written));
-      return { rows: { count: last - oldest, at: (i: number) => last - 1 - i }, end: last, newer: trace.written - last };
+      return {
+        rows: { count: last - oldest, at: (i: number) => last - 1 - i },
+        end: last,
+        newer: trace.written - last,
+      };
     }
     filtered.update();
     const live = filtered.dropped + filtered.length;
     const last = Math.max(filtered.dropped, Math.min(frozenAt ?? Infinity, live));
     const base = filtered.dropped;
-    return { rows: { count: last - base, at: (i: number) => filtered.at(last - 1 - i - base) }, end: last, newer: live - last };
+    return {
+      rows: { count: last - base, at: (i: number) => filtered.at(last - 1 - i - base) },
+      end: last,
+      newer: live - last,
+    };
   }, [trace, traceVersion, filtered, frozenAt]);
   const freeze = useCallback(() => setFrozenAt((f) => f ?? end), [end]);
 
@@ -57,7 +71,10 @@ export function TracePanel() {
       }
       const hops = hopsOf(trace, seq);
       const nodes = hops.map((h) => info.nodes[h.node]?.id).filter((id): id is string => !!id);
-      const edges = hops.filter((h) => h.edge >= 0).map((h) => info.edges[h.edge]?.id).filter((id): id is string => !!id);
+      const edges = hops
+        .filter((h) => h.edge >= 0)
+        .map((h) => info.edges[h.edge]?.id)
+        .filter((id): id is string => !!id);
       freeze();
       useStudio.getState().selectMessage(seq, { nodes, edges });
     },
@@ -69,7 +86,8 @@ export function TracePanel() {
     return selectedSeq === null ? [] : hopsOf(trace, selectedSeq);
   }, [trace, traceVersion, selectedSeq]);
 
-  if (!info || !lookup) return <p className="panel-empty">Run the topology to trace its messages hop by hop.</p>;
+  if (!info || !lookup)
+    return <p className="panel-empty">Run the topology to trace its messages hop by hop.</p>;
   const set = (patch: Partial<TraceFilter>) => {
     setFilter((f) => ({ ...f, ...patch }));
     setFrozenAt(null); // a new filter starts from its newest match
@@ -135,7 +153,13 @@ export function TracePanel() {
           ))}
         </select>
         <label className="panel-check" title="Keep the newest rows in view">
-          <input type="checkbox" data-testid="trace-follow" checked={follow} onChange={(e) => (e.target.checked ? setFrozenAt(null) : freeze())} /> follow
+          <input
+            type="checkbox"
+            data-testid="trace-follow"
+            checked={follow}
+            onChange={(e) => (e.target.checked ? setFrozenAt(null) : freeze())}
+          />{' '}
+          follow
         </label>
         <span className="panel-hint" data-testid="trace-count">
           {rows.count.toLocaleString('en')} {active ? 'matching ' : ''}hops
@@ -144,12 +168,24 @@ export function TracePanel() {
         </span>
       </div>
       <div className="trace__body">
-        <TraceList rows={rows} lookup={lookup} selectedSeq={selectedSeq} follow={follow} onPick={onPick} onUnfollow={freeze} />
+        <TraceList
+          rows={rows}
+          lookup={lookup}
+          selectedSeq={selectedSeq}
+          follow={follow}
+          onPick={onPick}
+          onUnfollow={freeze}
+        />
         {selectedSeq !== null && (
           <aside className="trace__details" aria-label={`Message m${selectedSeq}`}>
             <div className="trace__details-head">
               <strong>m{selectedSeq}</strong> · {hops.length} hops
-              <button type="button" className="panel-btn panel-btn--small" onClick={() => useStudio.getState().selectMessage(null)} aria-label="Close the message details">
+              <button
+                type="button"
+                className="panel-btn panel-btn--small"
+                onClick={() => useStudio.getState().selectMessage(null)}
+                aria-label="Close the message details"
+              >
                 ✕
               </button>
             </div>
