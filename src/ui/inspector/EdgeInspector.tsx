@@ -4,6 +4,8 @@ import { getCatalogEntry, outputPortsOf } from '../../model/catalog';
 import { setEdgeConfigAt, setEdgeLabel, type FieldPath } from '../../state/graphEdits';
 import { edgeErrors, indexOf } from '../../state/selectors';
 import { useStudio } from '../../state/studioStore';
+import { EdgeLinkFields } from './EdgeLinkFields';
+import { FaultsSection } from './FaultsSection';
 import { ProblemList, Section, TextInput } from './InspectorParts';
 import { jsonSchemaOf } from './jsonSchema';
 import { SchemaForm } from './SchemaForm';
@@ -64,6 +66,7 @@ export function EdgeInspector({ id }: { id: string }) {
           errors={errors.filter((e) => e.path === `edges[${index}].label`)}
         />
       </Section>
+      <EdgeLinkFields edgeId={id} link={edge.link} index={index} errors={errors} />
       {schema ? (
         <Section title={sEntry?.kind === 'publish-subscribe' ? 'Subscription' : 'Settings'}>
           <SchemaForm schema={schema} value={edge.config} errors={errors} errorPath={`edges[${index}].config`} onChange={onChange} idBase={`edge-${id}`} />
@@ -71,6 +74,7 @@ export function EdgeInspector({ id }: { id: string }) {
       ) : (
         <p className="inspector__muted inspector__pad">Connections leaving a {sEntry?.title ?? 'node of this kind'} have no settings.</p>
       )}
+      <FaultsSection target={{ edge: id }} />
     </div>
   );
 }

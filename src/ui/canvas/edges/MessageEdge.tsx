@@ -9,7 +9,9 @@ import { getCatalogEntry, outputPortsOf } from '../../../model/catalog';
 import { formatError } from '../../../model/errors';
 import { edgeById, edgeErrors, edgeHighlighted, nodeById } from '../../../state/selectors';
 import { useStudio } from '../../../state/studioStore';
+import { EdgeLinkLoad } from '../live/EdgeLinkLoad';
 import { EdgeLiveRate } from '../live/EdgeLiveRate';
+import { EdgeFaultMark } from '../live/FaultMarks';
 
 function MessageEdgeView({ id, source, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected, markerEnd }: EdgeProps) {
   const edge = useStudio(useMemo(() => edgeById(id), [id]));
@@ -34,6 +36,7 @@ function MessageEdgeView({ id, source, sourceX, sourceY, targetX, targetY, sourc
   return (
     <>
       {highlighted && <path d={path} className="edge__glow" fill="none" />}
+      <EdgeLinkLoad edgeId={id} path={path} labelX={labelX} labelY={labelY} />
       <BaseEdge id={id} path={path} markerEnd={markerEnd} className={classes} interactionWidth={18} />
       {tooltip && (
         <path d={path} fill="none" stroke="transparent" strokeWidth={18} className="edge__hit">
@@ -54,6 +57,7 @@ function MessageEdgeView({ id, source, sourceX, sourceY, targetX, targetY, sourc
         </EdgeLabelRenderer>
       )}
       <EdgeLiveRate edgeId={id} path={path} labelX={labelX} labelY={labelY} />
+      <EdgeFaultMark edgeId={id} labelX={labelX} labelY={labelY} />
     </>
   );
 }

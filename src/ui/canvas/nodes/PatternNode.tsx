@@ -10,6 +10,7 @@ import { getCatalogEntry, outputPortsOf, type Family, type PortSpec } from '../.
 import { formatError } from '../../../model/errors';
 import { nodeById, nodeErrors, nodeHighlighted } from '../../../state/selectors';
 import { useStudio } from '../../../state/studioStore';
+import { NodeFaultMark } from '../live/FaultMarks';
 import { NodeLiveBadges } from '../live/NodeLiveBadges';
 import { PatternIcon } from '../PatternIcon';
 import { nodeDetails, producedKind } from './nodeDetails';
@@ -78,6 +79,7 @@ export function makeFamilyNode(family: Family | 'unknown') {
         </div>
         {parsed && <div className="node__details">{nodeDetails(entry, parsed)}</div>}
         <NodeLiveBadges nodeId={id} />
+        <NodeFaultMark nodeId={id} />
         {simplePorts ? (
           <>
             {inputs.map((p) => (
