@@ -214,6 +214,8 @@ test('every control has an accessible name, and focus is visible', async ({ stud
   await studio.palette.getByRole('searchbox').focus();
   await page.keyboard.press('Tab');
   await expect(studio.paletteItem('producer')).toBeFocused();
-  const look = await studio.paletteItem('producer').evaluate((el) => getComputedStyle(el).borderColor + '|' + getComputedStyle(el).outlineStyle);
-  expect(look).not.toBe('rgba(0, 0, 0, 0)|none');
+  // the focus ring fades in (a 120 ms transition): poll rather than read the first frame
+  await expect
+    .poll(() => studio.paletteItem('producer').evaluate((el) => getComputedStyle(el).borderColor + '|' + getComputedStyle(el).outlineStyle))
+    .not.toBe('rgba(0, 0, 0, 0)|none');
 });
