@@ -143,13 +143,22 @@ function FaultCard(props: {
   );
   const setType = (type: FaultType) => useStudio.getState().edit((t) => (t.faults?.[index] ? replaceFault(t, index, changeFaultType(t.faults[index], type)) : t));
   const remove = () => useStudio.getState().edit((t) => removeFault(t, index));
+  // the switch moves at once; the frame that follows confirms it (`on` changes, which ends the request)
+  const [pending, setPending] = useState<{ value: boolean; base: boolean } | null>(null);
+  const shown = pending !== null && pending.base === on ? pending.value : on;
   const toggle = async () => {
     const c = runClient.current();
     if (!c) return;
+    const want = !shown;
+    setPending({ value: want, base: on });
     try {
-      const ok = await (await c).api.setFaultActive(fault.id, !on, fault);
-      if (!ok) useStudio.getState().toast(`Fault “${fault.id}” is not in the loaded run`, 'info');
+      const ok = await (await c).api.setFaultActive(fault.id, want, fault);
+      if (!ok) {
+        setPending(null);
+        useStudio.getState().toast(`Fault “${fault.id}” is not in the loaded run`, 'info');
+      }
     } catch (err) {
+      setPending(null);
       useStudio.getState().toast(`Could not switch the fault: ${err instanceof Error ? err.message : String(err)}`, 'error');
     }
   };
@@ -194,10 +203,10 @@ function FaultCard(props: {
       )}
       {runLoaded && (
         <label className="fault-switch">
-          <input type="checkbox" role="switch" checked={on} onChange={() => void toggle()} aria-label={`Fault ${fault.id} on now`} data-testid="fault-toggle" />
+          <input type="checkbox" role="switch" checked={shown} onChange={() => void toggle()} aria-label={`Fault ${fault.id} on now`} data-testid="fault-toggle" />
           <span className="fault-switch__track" aria-hidden="true" />
-          <span>{on ? 'On now' : 'Off now'}</span>
-          <span className="fault-switch__hint">switch it {on ? 'off' : 'on'} in the running simulation</span>
+          <span>{shown ? 'On now' : 'Off now'}</span>
+          <span className="fault-switch__hint">switch it {shown ? 'off' : 'on'} in the running simulation</span>
         </label>
       )}
       {isOpen && (

@@ -7,22 +7,27 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useFrames } from '../../state/frameStore';
 import { useStudio } from '../../state/studioStore';
+import { AuditPanel } from './AuditPanel';
 import { installBenchHooks } from './benchHooks';
 import { DeadLetterPanel } from './DeadLetterPanel';
 import { EventStorePanel } from './eventsourcing/EventStorePanel';
 import { ReadModelPanel } from './eventsourcing/ReadModelPanel';
 import { SagaPanel } from './eventsourcing/SagaPanel';
+import { InvariantsPanel } from './InvariantsPanel';
+import { usePanelRequest } from './panelRequest';
 import { ThroughputPanel } from './ThroughputPanel';
 import { TracePanel } from './trace/TracePanel';
 import './panels.css';
 
 installBenchHooks();
 
-type Tab = 'throughput' | 'trace' | 'dead-letters' | 'event-store' | 'read-models' | 'sagas';
+type Tab = 'throughput' | 'trace' | 'dead-letters' | 'invariants' | 'audit' | 'event-store' | 'read-models' | 'sagas';
 const TABS: { id: Tab; label: string }[] = [
   { id: 'throughput', label: 'Throughput' },
   { id: 'trace', label: 'Trace' },
   { id: 'dead-letters', label: 'Dead letters' },
+  { id: 'invariants', label: 'Invariants' },
+  { id: 'audit', label: 'Audit' },
   { id: 'event-store', label: 'Event store' },
   { id: 'read-models', label: 'Read models' },
   { id: 'sagas', label: 'Sagas' },
@@ -40,6 +45,8 @@ function initialTab(): Tab {
   return 'throughput';
 }
 
+const selectViolated = (s: { frame: { invariants?: { ok: boolean }[] | null } | null }) =>
+  s.frame?.invariants?.reduce((n, inv) => n + (inv.ok ? 0 : 1), 0) ?? 0;
 const selectDeadLettered = (s: { frame: { totals: { deadLettered: number } } | null }) =>
   s.frame?.totals.deadLettered ?? 0;
 
@@ -49,6 +56,15 @@ export function BottomPanels() {
     useShallow((s) => ({ collapsed: s.dock.collapsed, errors: s.runErrors })),
   );
   const deadLettered = useFrames(selectDeadLettered);
+  const violated = useFrames(selectViolated);
+  // another panel asked for a tab (pickMessage → trace): follow the newest request
+  const request = usePanelRequest(useShallow((r) => ({ n: r.n, tab: r.tab })));
+  const [handled, setHandled] = useState(request.n);
+  if (request.n !== handled) {
+    setHandled(request.n);
+    const asked = TABS.find((x) => x.id === request.tab);
+    if (asked) setTabState(asked.id);
+  }
   const setTab = (t: Tab) => {
     setTabState(t);
     try {
@@ -77,6 +93,11 @@ export function BottomPanels() {
             {t.id === 'dead-letters' && deadLettered > 0 && (
               <span className="panel-tab__count">{deadLettered.toLocaleString('en')}</span>
             )}
+            {t.id === 'invariants' && violated > 0 && (
+              <span className="panel-tab__count" aria-label={`${violated} violated`} data-testid="invariants-violated-count">
+                {violated}
+              </span>
+            )}
           </button>
         ))}
       </div>
@@ -95,6 +116,8 @@ export function BottomPanels() {
           {tab === 'throughput' && <ThroughputPanel />}
           {tab === 'trace' && <TracePanel />}
           {tab === 'dead-letters' && <DeadLetterPanel />}
+          {tab === 'invariants' && <InvariantsPanel />}
+          {tab === 'audit' && <AuditPanel />}
           {tab === 'event-store' && <EventStorePanel />}
           {tab === 'read-models' && <ReadModelPanel />}
           {tab === 'sagas' && <SagaPanel />}

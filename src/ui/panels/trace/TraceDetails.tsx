@@ -125,6 +125,15 @@ export function MessageEnvelope({ seq, runId }: { seq: number; runId: number }) 
         <dd>{m.expiresAt === null ? 'never' : `${m.expiresAt.toFixed(3)} ms`}</dd>
         <dt>priority</dt>
         <dd>{m.priority}</dd>
+        {m.deadLetterReason && (
+          <>
+            <dt>reason</dt>
+            <dd data-testid="trace-dead-letter">
+              <span className="dlq__reason">{m.deadLetterReason}</span>
+              {m.deadLetterDetail ? ` ${m.deadLetterDetail}` : ''}
+            </dd>
+          </>
+        )}
       </dl>
       <h4>Headers</h4>
       {headers.length ? (

@@ -8,6 +8,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useFrames } from '../../../state/frameStore';
 import { FilteredRows, hopsOf, isFilterActive, type TraceFilter } from '../../../state/run/TraceBuffer';
 import { useStudio } from '../../../state/studioStore';
+import { ConversationLauncher } from './SequenceDiagram';
 import { MessageEnvelope, Waterfall } from './TraceDetails';
 import { TraceList } from './TraceList';
 
@@ -191,6 +192,7 @@ export function TracePanel() {
             </div>
             <Waterfall hops={hops} info={info} />
             <MessageEnvelope seq={selectedSeq} runId={info.runId} />
+            <ConversationLauncher seq={selectedSeq} runId={info.runId} />
           </aside>
         )}
       </div>
