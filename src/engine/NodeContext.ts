@@ -202,6 +202,10 @@ export class NodeContextImpl implements NodeContext<Record<string, unknown>> {
     this.sim.notifyUpstream(this.index);
   }
 
+  notifyReadyNow(): void {
+    this.sim.wakeUpstreamNow(this.index);
+  }
+
   call(nodeId: string, name: string, args: Record<string, unknown> = {}): unknown {
     return this.sim.action(nodeId, name, args);
   }

@@ -325,6 +325,24 @@ export class Simulation {
     }
   }
 
+  /**
+   * @internal Wakes the upstream nodes that wait, now rather than by an event. A node whose events a
+   * fault holds back (crashed, paused) gets the usual event instead, so the fault layer sees it.
+   */
+  wakeUpstreamNow(node: number): void {
+    const nodes = this.nodes;
+    const hooks = this.hooks;
+    for (const u of nodes[node].upstream) {
+      const b = nodes[u].behavior;
+      if (b.onReady === undefined || (b.wantsReady !== undefined && !b.wantsReady())) continue;
+      if (hooks !== null && hooks.blocks(u)) {
+        if (this.readyPending[u]) continue;
+        this.readyPending[u] = 1;
+        this.sched.schedule(this.now, EventType.Ready, u, 0, null, null);
+      } else b.onReady();
+    }
+  }
+
   private dispatch(ev: EventRecord): void {
     if (this.hooks !== null && this.hooks.intercept(ev)) {
       if (ev.type === EventType.Deliver) this.pending[ev.node]--;

@@ -207,6 +207,11 @@ export class FaultInjector {
     return false;
   }
 
+  /** Whether events at a node are held back now (crashed or paused): it must not be woken directly. */
+  blocks(node: number): boolean {
+    return (this.nodes.watch[node] & WATCH_BLOCKED) !== 0;
+  }
+
   /** A message was created at a node (tracked when the node may crash). */
   created(node: number, m: Message): void {
     if (!this.nodes.tracking) return;

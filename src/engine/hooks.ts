@@ -31,6 +31,11 @@ export class RunHooks {
     return false;
   }
 
+  /** Whether a node may not be woken directly now (a fault holds its events back). */
+  blocks(node: number): boolean {
+    return this.faults !== null && this.faults.blocks(node);
+  }
+
   /** A hop ended. */
   left(node: number, m: Message, outcome: number, reason: DeadLetterReason | null): void {
     if (this.faults !== null) this.faults.left(node, m, outcome);

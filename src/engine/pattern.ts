@@ -102,6 +102,12 @@ export interface NodeContext<C = Record<string, unknown>> {
   /** Tells the nodes upstream of this one that it can take more (they get `onReady`). */
   notifyReady(): void;
   /**
+   * The same, but upstream nodes may dispatch to this one at once (their `onReady` runs before this call
+   * returns, saving an event per wake-up). Call it only where this node's state is complete: upstream
+   * will ask `isIdle`/`hasRoom` right away.
+   */
+  notifyReadyNow(): void;
+  /**
    * Runs an action of another node of this run at once: a synchronous client call to a dependency, such
    * as a command handler loading an aggregate from an event store. Throws when the node has no actions.
    */

@@ -58,7 +58,8 @@ export const serviceActivator: PatternDefinition = {
     const finish = () => {
       busy--;
       startNext();
-      ctx.notifyReady();
+      // busy and the queue are final here, so the channel upstream may hand over its next message at once
+      ctx.notifyReadyNow();
     };
 
     return {
