@@ -99,10 +99,21 @@ export class NodeContextImpl implements NodeContext<Record<string, unknown>> {
     return this.sim.nodes[this.index].out.get(port) ?? NO_EDGES;
   }
 
+  // one-entry cache of the last port emitted on: most nodes emit on one port (the same string object)
+  // almost every time, so this skips two Map lookups per hop
+  private lastPort: string | null = null;
+  private lastEdges: readonly EdgeHandle[] | undefined = undefined;
+  private lastRole: string | undefined = undefined;
+
   emit(port: string, msg: Message, reason?: DeadLetterReason): void {
-    const node = this.sim.nodes[this.index];
-    const edges = node.out.get(port);
-    const role = node.roles.get(port);
+    if (port !== this.lastPort) {
+      const node = this.sim.nodes[this.index];
+      this.lastPort = port;
+      this.lastEdges = node.out.get(port);
+      this.lastRole = node.roles.get(port);
+    }
+    const edges = this.lastEdges;
+    const role = this.lastRole;
     if (role === 'failure') {
       msg.failedAt = this.index;
       msg.deadLetterReason = reason ?? msg.deadLetterReason ?? 'error';
