@@ -20,7 +20,7 @@ test('a fault switched on in the studio opens the breaker, and the invariants pa
   const row = panel.getByTestId('invariant-row');
   await expect(row).toHaveCount(1);
   await expect(row).toHaveAttribute('data-status', 'idle');
-  await expect(row).toContainText('every message that leaves payments reaches charged');
+  await expect(row).toContainText('every message from payments reaches charged');
 
   // the fault of the example, in the breaker's inspector: make the gateway fail every call
   await studio.select('breaker');

@@ -32,7 +32,7 @@ const KIND_TITLES: Record<InvariantKind, string> = {
 export function invariantText(inv: InvariantSpec): string {
   switch (inv.kind) {
     case 'no-loss':
-      return `every message that leaves ${inv.from} reaches ${inv.to} (or a dead-letter channel, or an explicit drop)`;
+      return `every message from ${inv.from} reaches ${inv.to}`;
     case 'exactly-once':
       return `no ${inv.key ?? 'correlationId'} is processed twice at ${inv.at}`;
     case 'order-per-key':
@@ -41,6 +41,14 @@ export function invariantText(inv: InvariantSpec): string {
       return `p${inv.percentile ?? 99} ${inv.measure === 'node' ? 'time at' : 'end-to-end latency at'} ${inv.at} stays under ${inv.under} ms`;
   }
 }
+
+/** What a kind checks, in full (the row's tooltip). */
+const KIND_HELP: Record<InvariantKind, string> = {
+  'no-loss': 'Every conversation that leaves the first node by a success port reaches the second — or ends in a dead-letter channel or an explicit drop. Lost: it ended elsewhere, or an injected fault dropped it.',
+  'exactly-once': 'No key is processed twice at the node (processed: left by a success port, or completed).',
+  'order-per-key': 'Per key, messages arrive at the node in non-decreasing sequence (default: the order their conversations started).',
+  latency: 'The percentile of latency at the node (end to end, or time spent at the node) stays under the bound.',
+};
 
 type StatusWord = 'ok' | 'violated' | 'pending' | 'not-run' | 'idle';
 
@@ -101,7 +109,9 @@ export function InvariantsPanel() {
                     </span>
                     <div className="inv-row__text">
                       <strong>{inv.label || KIND_TITLES[inv.kind]}</strong> <code className="inv-row__id">{inv.id}</code>
-                      <span className="inv-row__what">{invariantText(inv)}</span>
+                      <span className="inv-row__what" title={KIND_HELP[inv.kind]}>
+                        {invariantText(inv)}
+                      </span>
                       {st && <span className="inv-row__figures">{figures(st)}</span>}
                     </div>
                     {word === 'violated' && (
@@ -151,7 +161,9 @@ function Offenders({ runId, version, id }: { runId: number; version: string; id:
           </button>
           <span className="inv-offender__at">{(v.at / 1000).toFixed(3)} s</span>
           {v.key !== undefined && <code className="inv-offender__key">{String(v.key)}</code>}
-          <span className="inv-offender__detail">{v.detail}</span>
+          <span className="inv-offender__detail" title={v.detail}>
+            {v.detail}
+          </span>
         </li>
       ))}
       {result.violations > result.first.length && <li className="inv-offenders__more">… and {(result.violations - result.first.length).toLocaleString('en')} more</li>}

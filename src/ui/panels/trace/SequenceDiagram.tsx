@@ -20,11 +20,14 @@ import '../resilience.css';
 const GUTTER = 84;
 const HEAD = 44;
 const ROW = 26;
-const MIN_COL = 130;
+const MIN_COL = 112;
 const COLOURS = 6;
 
 /** A virtual time as the diagram's gutter shows it. */
 const timeText = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms >= 100 ? 1 : 3)} ms`);
+
+/** A time since the conversation's first step: `0.125 ms`, `25.45 ms`, `108.5 ms`, `2.35 s`. */
+const relText = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms >= 100 ? 1 : ms >= 1 ? 2 : 3)} ms`);
 
 /** Downloads a conversation as OTLP JSON. */
 async function exportOtlp(correlationId: string, runId: number) {
@@ -96,8 +99,8 @@ export function ConversationView({ correlationId, runId, focus, onClose }: { cor
         <button type="button" className="panel-btn" onClick={() => void exportOtlp(correlationId, runId)}>
           Export OTLP JSON
         </button>
-        <button ref={closeRef} type="button" className="panel-btn" onClick={onClose} aria-label="Close the sequence diagram" data-testid="conversation-close">
-          ✕ Back to the trace
+        <button ref={closeRef} type="button" className="panel-btn" onClick={onClose} aria-label="Close the sequence diagram" title="Back to the trace (Esc)" data-testid="conversation-close">
+          ✕ Close
         </button>
       </div>
       <div className="conversation__scroll">
@@ -173,7 +176,7 @@ export function SequenceSvg({ diagram, focus }: { diagram: Conversation; focus?:
           );
         })}
         {steps.map((s, i) => (
-          <Step key={i} step={s} y={HEAD + i * ROW + ROW / 2} x={x} col={col} width={width} colour={colour.get(s.messageId) ?? 0} focused={s.messageId === focus} />
+          <Step key={i} step={s} y={HEAD + i * ROW + ROW / 2} x={x} col={col} width={width} t0={steps[0].time} colour={colour.get(s.messageId) ?? 0} focused={s.messageId === focus} />
         ))}
       </svg>
     </div>
@@ -185,14 +188,14 @@ function clip(text: string, chars: number): string {
   return text.length > n ? text.slice(0, n - 1) + '…' : text;
 }
 
-function Step(props: { step: SequenceStep; y: number; x: Map<string, number>; col: number; width: number; colour: number; focused: boolean }) {
-  const { step: s, y, x, col, width, colour, focused } = props;
+function Step(props: { step: SequenceStep; y: number; x: Map<string, number>; col: number; width: number; colour: number; focused: boolean; t0: number }) {
+  const { step: s, y, x, col, width, colour, focused, t0 } = props;
   const x1 = x.get(s.from) ?? GUTTER;
   const x2 = x.get(s.to) ?? x1;
   const cls = `seq__step seq-c${colour} ${focused ? 'is-focused' : ''} seq__step--${s.kind}`;
   const time = (
-    <text className="seq__time" x={GUTTER - 8} y={y + 3} textAnchor="end">
-      {timeText(s.time)}
+    <text className={`seq__time ${s.time === t0 ? 'is-start' : ''}`} x={GUTTER - 8} y={y + 3} textAnchor="end">
+      {s.time === t0 ? timeText(s.time) : `+${relText(s.time - t0)}`}
     </text>
   );
   const idLabel = (
@@ -228,7 +231,7 @@ function Step(props: { step: SequenceStep; y: number; x: Map<string, number>; co
   const bad = s.kind === 'drop' || s.kind === 'dead-letter';
   const text =
     s.kind === 'derive'
-      ? `${s.type} from ${s.parentId ?? '?'}`
+      ? `${s.type} ← ${s.parentId ?? '?'}`
       : s.kind === 'complete'
         ? 'completed'
         : `${s.kind}${s.reason ? ` (${s.reason})` : ''}`;
@@ -247,7 +250,7 @@ function Step(props: { step: SequenceStep; y: number; x: Map<string, number>; co
       )}
       <text className="seq__note" x={right ? x1 - 11 : x1 + 11} y={y + 4} textAnchor={right ? 'end' : 'start'}>
         {idLabel}
-        {` ${clip(text, col / 6.2)}`}
+        {` ${clip(text, (col * 1.6) / 6.2)}`}
       </text>
       <title>{title}</title>
     </g>
