@@ -1,7 +1,7 @@
 /**
  * Node faults (used by the `FaultInjector` in faults.ts):
  *
- * - `crash`: the node goes down for the window. What it held in memory is lost: a message that a channel
+ * - `crash`: the node goes down for the window; what it held in memory is lost: a message that a channel
  *   delivered to it is returned to that channel (nacked, so redelivered — the broker never got an ack),
  *   any other is dropped with reason `crash`. Its pending timers die with it. While it is down, messages
  *   arriving are lost the same way, channels hold back what they would deliver to it, and its state shows

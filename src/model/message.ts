@@ -29,7 +29,7 @@ export interface Message {
   correlationId: string;
   /** The id of the message that caused this one, or null for a message a producer created. */
   causationId: string | null;
-  /** Command, event or document. */
+  /** Command, event or document (the intent). */
   kind: MessageKind;
   /** The message type, such as `PlaceOrder` or `orders.created`. */
   type: string;

@@ -12,7 +12,7 @@
  *   half-open, by itself (`automaticTransitionFromOpenToHalfOpen`) or at the first call after the wait.
  * - HALF_OPEN: `permittedNumberOfCallsInHalfOpenState` probes pass, further calls are rejected. When
  *   min(minimumNumberOfCalls, probes) probes have completed, their rates decide: above a threshold it
- *   reopens, else it closes with an empty window.
+ *   reopens, else it closes with an empty window (no calls counted).
  *
  * Outcomes of calls that started before the last transition are counted in the totals but not in the
  * window (resilience4j would record them into the new state's window; here a probe is a probe).
@@ -40,7 +40,7 @@ export interface BreakerTransition {
   /** Failure rate (%) of the window that decided it, or -1 (below the minimum number of calls). */
   failureRate: number;
   slowCallRate: number;
-  /** Calls in that window. */
+  /** Calls in that window (count). */
   calls: number;
 }
 
