@@ -2,6 +2,7 @@
 // the invariants panel, edit the gateway's error fault in the inspector, switch it on at the start of the
 // run (its schedule says 5 s), run, and watch the breaker open on the canvas and the invariant fail — with
 // its first offending message one click away in the trace.
+import { readFile } from 'node:fs/promises';
 import { RunPage } from './fixtures/RunPage';
 import { expect, test } from './fixtures/StudioPage';
 
@@ -94,4 +95,28 @@ test('the conversation of a traced message as a sequence diagram, and a filter�
   expect(file.suggestedFilename()).toMatch(/\.otlp\.json$/);
   await page.getByTestId('conversation-close').click();
   await expect(diagram).toHaveCount(0);
+});
+
+test('an access-control node’s audit log: opened from the inspector, filtered by decision, exported', async ({ studio, page }) => {
+  await studio.openExample('access-control');
+  const run = new RunPage(studio);
+  await run.setSpeed('max');
+  await page.getByTestId('run-start').click();
+  await expect(run.clock).toHaveAttribute('data-status', 'finished', { timeout: 30_000 });
+  await studio.select('consumegate');
+  await studio.inspector.getByTestId('open-audit').click();
+  const panel = page.getByTestId('audit-panel');
+  await expect(panel.getByRole('tab', { name: 'Consume gate (analytics)' })).toHaveAttribute('aria-selected', 'true');
+  await expect(panel.getByTestId('audit-row')).toHaveCount(50);
+  await panel.getByTestId('audit-decision').selectOption('deny');
+  await expect(panel.getByTestId('audit-row').first()).toHaveAttribute('data-decision', 'deny');
+  expect(new Set(await panel.getByTestId('audit-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-decision'))))).toEqual(new Set(['deny']));
+  const download = page.waitForEvent('download');
+  await panel.getByTestId('audit-export').click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^audit-consumegate-run\d+\.json$/);
+  const text = await readFile(await file.path(), 'utf8');
+  const log = JSON.parse(text) as { node: string; entries: { decision: string }[] };
+  expect(log.node).toBe('consumegate');
+  expect(log.entries.length).toBeGreaterThan(50);
 });

@@ -5,6 +5,7 @@ import { setNodeConfigAt, setNodeLabel, type FieldPath } from '../../state/graph
 import { indexOf, nodeErrors } from '../../state/selectors';
 import { useStudio } from '../../state/studioStore';
 import { PatternIcon } from '../canvas/PatternIcon';
+import { AuditLink } from './AuditLink';
 import { FaultsSection } from './FaultsSection';
 import { ProblemList, Section, TextInput } from './InspectorParts';
 import { jsonSchemaOf } from './jsonSchema';
@@ -73,6 +74,7 @@ export function NodeInspector({ id }: { id: string }) {
           <p className="inspector__muted">The studio does not know this kind, so it cannot edit its settings.</p>
         )}
       </Section>
+      {node.kind === 'access-control' && <AuditLink nodeId={id} />}
       <FaultsSection target={{ node: id }} />
     </div>
   );

@@ -11,6 +11,7 @@ import { useFrames } from '../../state/frameStore';
 import { useStudio } from '../../state/studioStore';
 import type { RunInfo } from '../../worker/frames';
 import { download } from './eventsourcing/useEventSourcingNodes';
+import { usePanelRequest } from './panelRequest';
 import { pickMessage } from './pickMessage';
 import './resilience.css';
 
@@ -20,9 +21,12 @@ export function AuditPanel() {
   const info = useFrames((s) => s.info);
   const gates = info?.nodes.filter((n) => n.kind === 'access-control') ?? [];
   const [picked, setPicked] = useState<string | null>(null);
+  // the inspector's "Open the audit log" names the node it was opened for
+  const focus = usePanelRequest((r) => (r.tab === 'audit' ? r.focus : null));
   if (!info) return <p className="panel-empty">Run the topology to read the audit log of its access-control nodes.</p>;
   if (!gates.length) return <p className="panel-empty">This topology has no access-control node. Add one from the palette (Security) to audit who may publish, subscribe or consume what.</p>;
-  const nodeId = picked && gates.some((g) => g.id === picked) ? picked : gates[0].id;
+  const known = (id: string | null) => id !== null && gates.some((g) => g.id === id);
+  const nodeId = known(picked) ? picked! : known(focus) ? focus! : gates[0].id;
   return (
     <div className="audit" data-testid="audit-panel">
       {gates.length > 1 && (

@@ -11,13 +11,15 @@ interface PanelRequest {
   tab: string | null;
   /** Counts requests, so asking twice for the same tab shows it twice. */
   n: number;
+  /** What to show in the tab (a node id for the audit tab), or null. */
+  focus: string | null;
 }
 
-export const usePanelRequest = create<PanelRequest>()(() => ({ tab: null, n: 0 }));
+export const usePanelRequest = create<PanelRequest>()(() => ({ tab: null, n: 0, focus: null }));
 
-/** Shows a tab of the bottom dock (opening the dock when it is collapsed). */
-export function requestPanelTab(tab: string): void {
-  usePanelRequest.setState((r) => ({ tab, n: r.n + 1 }));
+/** Shows a tab of the bottom dock (opening the dock when it is collapsed), optionally focused on a node. */
+export function requestPanelTab(tab: string, focus: string | null = null): void {
+  usePanelRequest.setState((r) => ({ tab, n: r.n + 1, focus }));
   const s = useStudio.getState();
   if (s.dock.collapsed) s.setDock({ collapsed: false });
 }
