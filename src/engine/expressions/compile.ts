@@ -6,7 +6,8 @@
  * value from the message and the evaluation state. Closures are specialised for the common shapes
  * (`payload.x`, `headers.x`, comparisons with a constant) so that a typical filter runs without
  * allocating. Sub-expressions whose inputs are all constants are computed once, here; a failure there is
- * reported as a check-time error.
+ * reported as a check-time error. What the operators compute, and their specialised closures, is in
+ * operators.ts; what the functions compute is in functions.ts.
  *
  * Nothing here ever turns text into code: no `eval`, no `new Function`. Works under a CSP without
  * `unsafe-eval`.
@@ -14,12 +15,12 @@
 import { ExpressionError } from './ExpressionError';
 import { FUNCTIONS, type ArgumentInfo } from './functions';
 import { EXPRESSION_LIMITS } from './limits';
+import { binaryEvaluator, binaryWithConstant, swappedOperator, unaryEvaluator } from './operators';
 import { BINARY_OPERATORS, UNARY_OPERATORS, type AstNode, type SourcePositions } from './parser';
 import {
   FORBIDDEN_KEYS,
   charge,
   forbiddenKey,
-  inOperator,
   readOwn,
   stepLimit,
   typeName,
@@ -58,9 +59,6 @@ const NO_MESSAGE: MessageLike = Object.freeze({
   payload: undefined,
 });
 
-/** Larger constant arrays on the right of `in` are looked up through a `Set`. */
-const SMALL_ARRAY = 16;
-
 function constant(value: unknown): CompiledNode {
   return { fn: () => value, constant: true, value };
 }
@@ -68,35 +66,6 @@ function constant(value: unknown): CompiledNode {
 function dynamic(fn: Evaluator): CompiledNode {
   return { fn, constant: false, value: undefined };
 }
-
-function arithmeticError(op: string, a: unknown, b: unknown, position: number): never {
-  throw new ExpressionError(
-    `The operator "${op}" needs numbers, got ${typeName(a)} and ${typeName(b)}`,
-    position,
-  );
-}
-
-/** `+` for anything but two numbers: text joined with text or a number; anything else is an error. */
-function plusSlow(a: unknown, b: unknown, position: number): string {
-  const ta = typeof a;
-  const tb = typeof b;
-  if ((ta === 'string' && (tb === 'string' || tb === 'number')) || (ta === 'number' && tb === 'string')) {
-    return String(a) + String(b);
-  }
-  throw new ExpressionError(
-    `The operator "+" needs two numbers, or text and text or a number, got ${typeName(a)} and ${typeName(b)}`,
-    position,
-  );
-}
-
-/** `< <= > >=` of two values: only numbers with numbers and text with text compare; else false. */
-function comparable(a: unknown, b: unknown): boolean {
-  const ta = typeof a;
-  return (ta === 'number' || ta === 'string') && ta === typeof b;
-}
-
-/** Mirror image of a relational operator, to move a constant to the right: `1 < x` is `x > 1`. */
-const MIRRORED: Readonly<Record<string, string>> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=' };
 
 /**
  * Checks and compiles one syntax tree.
@@ -288,33 +257,7 @@ class Compiler {
     const arg = this.node(n.argument as AstNode, depth + 1);
     const A = arg.fn;
     const p = this.positions.pointOf(n);
-    let fn: Evaluator;
-    switch (op) {
-      case '!':
-        fn = (m, s) => {
-          if (++s.steps > s.maxSteps) stepLimit(s, p);
-          return !A(m, s);
-        };
-        break;
-      case '-':
-        fn = (m, s) => {
-          if (++s.steps > s.maxSteps) stepLimit(s, p);
-          const a = A(m, s);
-          if (typeof a !== 'number')
-            throw new ExpressionError(`The operator "-" needs a number, got ${typeName(a)}`, p);
-          return -a;
-        };
-        break;
-      default:
-        fn = (m, s) => {
-          if (++s.steps > s.maxSteps) stepLimit(s, p);
-          const a = A(m, s);
-          if (typeof a !== 'number')
-            throw new ExpressionError(`The operator "+" needs a number, got ${typeName(a)}`, p);
-          return a;
-        };
-    }
-    return this.fold(fn, [arg]);
+    return this.fold(unaryEvaluator(op, A, p), [arg]);
   }
 
   private conditional(n: AstNode, depth: number): CompiledNode {
@@ -356,214 +299,17 @@ class Compiler {
     const p = this.positions.pointOf(n);
 
     // Comparisons with a constant on the left: move it to the right, where the specialised closures want it.
-    if (
-      left.constant &&
-      !right.constant &&
-      (op in MIRRORED || op === '==' || op === '!=' || op === '===' || op === '!==')
-    ) {
-      [left, right] = [right, left];
-      op = MIRRORED[op] ?? op;
+    if (left.constant && !right.constant) {
+      const swapped = swappedOperator(op);
+      if (swapped !== undefined) {
+        [left, right] = [right, left];
+        op = swapped;
+      }
     }
     const L = left.fn;
     const R = right.fn;
-    const fn = right.constant && !left.constant ? this.binaryWithConstant(op, L, right.value, p) : undefined;
+    const fn = right.constant && !left.constant ? binaryWithConstant(op, L, right.value, p) : undefined;
     if (fn) return dynamic(fn);
-    return this.fold(this.binaryGeneral(op, L, R, p), [left, right]);
-  }
-
-  /** Closures for `x op constant`, the shape of most filters; undefined when there is no special one. */
-  private binaryWithConstant(op: string, L: Evaluator, c: unknown, p: number): Evaluator | undefined {
-    switch (op) {
-      case '==':
-      case '===':
-        return (m, s) => {
-          if (++s.steps > s.maxSteps) stepLimit(s, p);
-          return L(m, s) === c;
-        };
-      case '!=':
-      case '!==':
-        return (m, s) => {
-          if (++s.steps > s.maxSteps) stepLimit(s, p);
-          return L(m, s) !== c;
-        };
-      case 'in': {
-        if (!Array.isArray(c)) return undefined;
-        const list: readonly unknown[] = c;
-        if (list.length <= SMALL_ARRAY) {
-          return (m, s) => {
-            if (++s.steps > s.maxSteps) stepLimit(s, p);
-            const k = L(m, s);
-            for (let i = 0; i < list.length; i++) if (list[i] === k) return true;
-            return false;
-          };
-        }
-        const set = new Set(list);
-        return (m, s) => {
-          if (++s.steps > s.maxSteps) stepLimit(s, p);
-          const k = L(m, s);
-          return k === k && set.has(k); // k === k: NaN is in no array under ===
-        };
-      }
-    }
-    if (typeof c === 'number') {
-      switch (op) {
-        case '<':
-          return (m, s) => {
-            if (++s.steps > s.maxSteps) stepLimit(s, p);
-            const a = L(m, s);
-            return typeof a === 'number' && a < c;
-          };
-        case '<=':
-          return (m, s) => {
-            if (++s.steps > s.maxSteps) stepLimit(s, p);
-            const a = L(m, s);
-            return typeof a === 'number' && a <= c;
-          };
-        case '>':
-          return (m, s) => {
-            if (++s.steps > s.maxSteps) stepLimit(s, p);
-            const a = L(m, s);
-            return typeof a === 'number' && a > c;
-          };
-        case '>=':
-          return (m, s) => {
-            if (++s.steps > s.maxSteps) stepLimit(s, p);
-            const a = L(m, s);
-            return typeof a === 'number' && a >= c;
-          };
-      }
-    }
-    if (typeof c === 'string') {
-      switch (op) {
-        case '<':
-          return (m, s) => {
-            if (++s.steps > s.maxSteps) stepLimit(s, p);
-            const a = L(m, s);
-            return typeof a === 'string' && a < c;
-          };
-        case '<=':
-          return (m, s) => {
-            if (++s.steps > s.maxSteps) stepLimit(s, p);
-            const a = L(m, s);
-            return typeof a === 'string' && a <= c;
-          };
-        case '>':
-          return (m, s) => {
-            if (++s.steps > s.maxSteps) stepLimit(s, p);
-            const a = L(m, s);
-            return typeof a === 'string' && a > c;
-          };
-        case '>=':
-          return (m, s) => {
-            if (++s.steps > s.maxSteps) stepLimit(s, p);
-            const a = L(m, s);
-            return typeof a === 'string' && a >= c;
-          };
-      }
-    }
-    return undefined;
-  }
-
-  private binaryGeneral(op: string, L: Evaluator, R: Evaluator, p: number): Evaluator {
-    switch (op) {
-      case '&&':
-        return (m, s) => {
-          if (++s.steps > s.maxSteps) stepLimit(s, p);
-          const a = L(m, s);
-          return a ? R(m, s) : a;
-        };
-      case '||':
-        return (m, s) => {
-          if (++s.steps > s.maxSteps) stepLimit(s, p);
-          const a = L(m, s);
-          return a ? a : R(m, s);
-        };
-      case '==':
-      case '===':
-        return (m, s) => {
-          if (++s.steps > s.maxSteps) stepLimit(s, p);
-          return L(m, s) === R(m, s);
-        };
-      case '!=':
-      case '!==':
-        return (m, s) => {
-          if (++s.steps > s.maxSteps) stepLimit(s, p);
-          return L(m, s) !== R(m, s);
-        };
-      case '<':
-        return (m, s) => {
-          if (++s.steps > s.maxSteps) stepLimit(s, p);
-          const a = L(m, s);
-          const b = R(m, s);
-          return comparable(a, b) && (a as number) < (b as number);
-        };
-      case '<=':
-        return (m, s) => {
-          if (++s.steps > s.maxSteps) stepLimit(s, p);
-          const a = L(m, s);
-          const b = R(m, s);
-          return comparable(a, b) && (a as number) <= (b as number);
-        };
-      case '>':
-        return (m, s) => {
-          if (++s.steps > s.maxSteps) stepLimit(s, p);
-          const a = L(m, s);
-          const b = R(m, s);
-          return comparable(a, b) && (a as number) > (b as number);
-        };
-      case '>=':
-        return (m, s) => {
-          if (++s.steps > s.maxSteps) stepLimit(s, p);
-          const a = L(m, s);
-          const b = R(m, s);
-          return comparable(a, b) && (a as number) >= (b as number);
-        };
-      case 'in':
-        return (m, s) => {
-          if (++s.steps > s.maxSteps) stepLimit(s, p);
-          return inOperator(L(m, s), R(m, s), s, p);
-        };
-      case '+':
-        return (m, s) => {
-          if (++s.steps > s.maxSteps) stepLimit(s, p);
-          const a = L(m, s);
-          const b = R(m, s);
-          return typeof a === 'number' && typeof b === 'number' ? a + b : plusSlow(a, b, p);
-        };
-      case '-':
-        return (m, s) => {
-          if (++s.steps > s.maxSteps) stepLimit(s, p);
-          const a = L(m, s);
-          const b = R(m, s);
-          if (typeof a !== 'number' || typeof b !== 'number') arithmeticError('-', a, b, p);
-          return a - b;
-        };
-      case '*':
-        return (m, s) => {
-          if (++s.steps > s.maxSteps) stepLimit(s, p);
-          const a = L(m, s);
-          const b = R(m, s);
-          if (typeof a !== 'number' || typeof b !== 'number') arithmeticError('*', a, b, p);
-          return a * b;
-        };
-      case '/':
-        return (m, s) => {
-          if (++s.steps > s.maxSteps) stepLimit(s, p);
-          const a = L(m, s);
-          const b = R(m, s);
-          if (typeof a !== 'number' || typeof b !== 'number') arithmeticError('/', a, b, p);
-          return a / b;
-        };
-      case '%':
-        return (m, s) => {
-          if (++s.steps > s.maxSteps) stepLimit(s, p);
-          const a = L(m, s);
-          const b = R(m, s);
-          if (typeof a !== 'number' || typeof b !== 'number') arithmeticError('%', a, b, p);
-          return a % b;
-        };
-      default:
-        throw new ExpressionError(`The operator "${op}" is not supported`, p);
-    }
+    return this.fold(binaryEvaluator(op, L, R, p), [left, right]);
   }
 }

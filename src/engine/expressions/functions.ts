@@ -8,6 +8,7 @@
  */
 import { ExpressionError } from './ExpressionError';
 import { EXPRESSION_LIMITS } from './limits';
+import { patternFromRaw } from '../../model/expressions/regexProgram';
 import type { AstNode } from './parser';
 import {
   arrayIncludes,
@@ -155,29 +156,6 @@ function stringify(v: unknown, depth: number, s: EvalState, p: number): string |
     default:
       throw new ExpressionError(`string() cannot convert a ${typeof v}`, p);
   }
-}
-
-/**
- * Gets the source of a `matches()` pattern from a string literal as written. Backslashes are kept (so
- * `"\d+"` and `"\\d+"` both mean the regex `\d+`), except that `\\` is one backslash and `\"`/`\'` is a
- * quote.
- */
-function patternFromRaw(raw: string): string {
-  const body = raw.slice(1, -1);
-  let out = '';
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i];
-    if (ch === '\\' && i + 1 < body.length) {
-      const next = body[i + 1];
-      if (next === '\\' || next === '"' || next === "'") {
-        out += next;
-        i++;
-        continue;
-      }
-    }
-    out += ch;
-  }
-  return out;
 }
 
 function literalText(arg: ArgumentInfo, what: string): string {

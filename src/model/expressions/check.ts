@@ -20,7 +20,7 @@
 import { EXPRESSION_LIMITS } from './limits';
 import { FORBIDDEN_KEYS, FUNCTION_SIGNATURES, MESSAGE_FIELDS } from './names';
 import { BINARY_OPERATORS, parseAst, UNARY_OPERATORS, type AstNode, type SourcePositions } from './parser';
-import { buildRegexProgram } from './regexProgram';
+import { buildRegexProgram, patternFromRaw } from './regexProgram';
 import type { ExpressionProblem } from './types';
 
 const FIELD_SET: ReadonlySet<string> = new Set(MESSAGE_FIELDS);
@@ -48,25 +48,6 @@ function combine(parts: readonly Constancy[]): Constancy {
   if (parts.includes('dynamic')) return 'dynamic';
   if (parts.includes('unknown')) return 'unknown';
   return 'const';
-}
-
-/** Gets a `matches()` pattern from a string literal as written (see the compiler's `patternFromRaw`). */
-function patternFromRaw(raw: string): string {
-  const body = raw.slice(1, -1);
-  let out = '';
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i];
-    if (ch === '\\' && i + 1 < body.length) {
-      const next = body[i + 1];
-      if (next === '\\' || next === '"' || next === "'") {
-        out += next;
-        i++;
-        continue;
-      }
-    }
-    out += ch;
-  }
-  return out;
 }
 
 class Checker {

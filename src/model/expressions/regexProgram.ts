@@ -185,3 +185,30 @@ export function buildRegexProgram(pattern: string, flags = ''): RegexProgram | R
     throw e;
   }
 }
+
+/**
+ * Gets the source of a `matches()` pattern from a string literal as written (its `raw` text, quotes
+ * included). Backslashes are kept (so `"\d+"` and `"\\d+"` both mean the regex `\d+`), except that `\\`
+ * is one backslash and `\"`/`\'` is a quote. The checker and the engine's `matches()` both read patterns
+ * this way.
+ *
+ * @example
+ * patternFromRaw(String.raw`"\d+\\.\"q"`); // the pattern \d+\."q
+ */
+export function patternFromRaw(raw: string): string {
+  const body = raw.slice(1, -1);
+  let out = '';
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (ch === '\\' && i + 1 < body.length) {
+      const next = body[i + 1];
+      if (next === '\\' || next === '"' || next === "'") {
+        out += next;
+        i++;
+        continue;
+      }
+    }
+    out += ch;
+  }
+  return out;
+}
