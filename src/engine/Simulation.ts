@@ -359,15 +359,17 @@ export class Simulation {
         // only the channel that delivered it here may take it back (nack); a consumer further on may not
         if (ev.arg < 0 || this.edges[ev.arg].source !== m.deliveredBy) m.deliveredBy = -1;
         this.metrics.add(ev.node, Counter.Received);
+        const maxHops = this.settings.maxHops;
+        // the common case first: within the hop limit and not expired
+        if (m.hops <= maxHops && (m.expiresAt === null || this.now <= m.expiresAt)) node.behavior.onMessage(m, ev.data as string);
         // a dead-letter channel keeps what reaches it: checking hops and TTL there would drop the very
         // messages (hop-limit, expired) it exists to keep
-        if (node.kind === 'dead-letter') node.behavior.onMessage(m, ev.data as string);
+        else if (node.kind === 'dead-letter') node.behavior.onMessage(m, ev.data as string);
         // dead-letter once at the limit; past it (it came back round over a failure edge) drop it, so that
         // a cycle through dead-letter or error ports still ends
-        else if (m.hops > this.settings.maxHops + 1) node.ctx.drop(m, 'hop-limit');
-        else if (m.hops > this.settings.maxHops) node.ctx.deadLetter(m, 'hop-limit', `more than ${this.settings.maxHops} hops`);
-        else if (m.expiresAt !== null && this.now > m.expiresAt) node.ctx.deadLetter(m, 'expired');
-        else node.behavior.onMessage(m, ev.data as string);
+        else if (m.hops > maxHops + 1) node.ctx.drop(m, 'hop-limit');
+        else if (m.hops > maxHops) node.ctx.deadLetter(m, 'hop-limit', `more than ${maxHops} hops`);
+        else node.ctx.deadLetter(m, 'expired');
         break;
       }
       case EventType.Timer:
