@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { Message } from '../../model/message';
 import type { producerConfig } from '../../model/kinds/endpoints';
 import { Deque } from '../Deque';
-import type { NodeBehavior, NodeContext, PatternDefinition } from '../pattern';
+import type { MessageInit, NodeBehavior, NodeContext, PatternDefinition } from '../pattern';
 import { compileTemplate } from '../template';
 
 type Config = z.output<typeof producerConfig>;
@@ -26,7 +26,8 @@ export const producer: PatternDefinition = {
     let made = 0;
     let waiting = false; // the arrival clock is stopped while messages are blocked
 
-    const gap = () => (c.arrival === 'poisson' ? -meanGap * Math.log(ctx.rng.nextOpen()) : meanGap);
+    const poisson = c.arrival === 'poisson';
+    const gap = () => (poisson ? -meanGap * Math.log(ctx.rng.nextOpen()) : meanGap);
 
     // header values are strings: a header that is exactly a numeric placeholder ("{{seq}}") is made text
     const fillHeaders = (seq: number, now: number): Record<string, string> => {
@@ -35,20 +36,14 @@ export const producer: PatternDefinition = {
       return h as Record<string, string>;
     };
 
+    // one init object, refilled per message: createMessage copies what it needs and keeps no reference
+    const init: MessageInit = { kind: t.kind, type: t.type, headers: {}, payload: null, ttl: t.ttl, priority: t.priority };
     const make = (): Message => {
       made++;
       const now = ctx.now();
-      return ctx.createMessage(
-        {
-          kind: t.kind,
-          type: t.type,
-          headers: fillHeaders(made, now),
-          payload: payload.fill(ctx.rng, made, now),
-          ttl: t.ttl,
-          priority: t.priority,
-        },
-        true,
-      );
+      init.headers = fillHeaders(made, now);
+      init.payload = payload.fill(ctx.rng, made, now);
+      return ctx.createMessage(init, true);
     };
 
     // edges are fixed for the run: look them up once
