@@ -136,5 +136,9 @@ test('the dead-letter inspector lists failed messages with reason and origin, an
   await expect(rows.first().locator('td').nth(3)).not.toHaveText('–');
   const held = parseInt((await total.textContent()) ?? '0', 10);
   await page.getByTestId('dlq-reprocess-all').click();
-  await expect(total).toContainText(`0 held · ${held} reprocessed`);
+  // everything held is sent back; a frame from just before the pause may still have been on its way
+  // when `held` was read, so the count reprocessed is at least that
+  await expect(total).toContainText(/^0 held · \d+ reprocessed/);
+  const reprocessed = Number(/· (\d+) reprocessed/.exec((await total.textContent()) ?? '')?.[1]);
+  expect(reprocessed).toBeGreaterThanOrEqual(held);
 });
