@@ -227,28 +227,17 @@ function quantiles(h: Histogram): FrameLatency {
   return { count: h.count, p50: h.quantile(0.5), p95: h.quantile(0.95), p99: h.quantile(0.99) };
 }
 
+/** The typed-array columns of a page of spans (one list, so transfer and size never disagree). */
+function spanColumns(s: NonNullable<Frame['spans']>): ArrayBufferView[] {
+  return [s.msg, s.root, s.node, s.hop, s.tIn, s.tOut, s.outcome, s.port, s.reason, s.type, s.kind, s.edge, s.corr];
+}
+
 /** The buffers of a frame's typed arrays, to pass as transferables. */
 export function transferablesOf(frame: Frame): ArrayBuffer[] {
   const out: ArrayBuffer[] = [frame.nodes.buffer as ArrayBuffer, frame.edges.buffer as ArrayBuffer];
   const s = frame.spans;
   if (s) {
-    for (const col of [
-      s.msg,
-      s.root,
-      s.node,
-      s.hop,
-      s.tIn,
-      s.tOut,
-      s.outcome,
-      s.port,
-      s.reason,
-      s.type,
-      s.kind,
-      s.edge,
-      s.corr,
-    ]) {
-      out.push(col.buffer as ArrayBuffer);
-    }
+    for (const col of spanColumns(s)) out.push(col.buffer as ArrayBuffer);
   }
   return out;
 }
@@ -258,23 +247,7 @@ export function frameBytes(frame: Frame): number {
   let bytes = frame.nodes.byteLength + frame.edges.byteLength + 256;
   const s = frame.spans;
   if (s) {
-    for (const col of [
-      s.msg,
-      s.root,
-      s.node,
-      s.hop,
-      s.tIn,
-      s.tOut,
-      s.outcome,
-      s.port,
-      s.reason,
-      s.type,
-      s.kind,
-      s.edge,
-      s.corr,
-    ]) {
-      bytes += col.byteLength;
-    }
+    for (const col of spanColumns(s)) bytes += col.byteLength;
     for (const c of s.corrStrings) bytes += 2 * c.length + 8;
   }
   for (const str of frame.strings) bytes += 2 * str.length + 8;

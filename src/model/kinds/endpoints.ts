@@ -3,17 +3,35 @@ import { z } from '../zod';
 import { fixedPorts, PORTS, type CatalogEntry } from '../catalogTypes';
 import { distributionSchema, durationSchema, messageTemplateSchema, rateSchema } from '../schemas';
 
-/** Retry policy of a consumer: attempts, then backoff with jitter. */
-export const retrySchema = z
-  .strictObject({
-    maxAttempts: z.number().int().min(1).max(100).default(1).meta({ title: 'Max attempts' }),
-    backoff: z.enum(['fixed', 'exponential']).default('exponential'),
-    delay: durationSchema.default(100).meta({ title: 'First delay', unit: 'ms' }),
-    multiplier: z.number().min(1).max(10).default(2),
-    maxDelay: durationSchema.default(10_000).meta({ title: 'Max delay', unit: 'ms' }),
-    jitter: z.number().min(0).max(1).default(0.2).meta({ title: 'Jitter (fraction)' }),
-  })
-  .default({ maxAttempts: 1, backoff: 'exponential', delay: 100, multiplier: 2, maxDelay: 10_000, jitter: 0.2 });
+/**
+ * A retry policy: attempts, then fixed or exponential backoff with jitter. One shape for every kind that
+ * retries (service activator, gateway, recipient list, batcher), differing only in the default attempts.
+ *
+ * @example
+ * const retry = retryPolicySchema(3); // three attempts unless the file says otherwise
+ */
+export function retryPolicySchema(defaultAttempts: number) {
+  return z
+    .strictObject({
+      maxAttempts: z.number().int().min(1).max(100).default(defaultAttempts).meta({ title: 'Max attempts' }),
+      backoff: z.enum(['fixed', 'exponential']).default('exponential'),
+      delay: durationSchema.default(100).meta({ title: 'First delay', unit: 'ms' }),
+      multiplier: z.number().min(1).max(10).default(2),
+      maxDelay: durationSchema.default(10_000).meta({ title: 'Max delay', unit: 'ms' }),
+      jitter: z.number().min(0).max(1).default(0.2).meta({ title: 'Jitter (fraction)' }),
+    })
+    .default({
+      maxAttempts: defaultAttempts,
+      backoff: 'exponential',
+      delay: 100,
+      multiplier: 2,
+      maxDelay: 10_000,
+      jitter: 0.2,
+    });
+}
+
+/** Retry policy of a consumer: one attempt (no retries) unless configured. */
+export const retrySchema = retryPolicySchema(1);
 
 export const producerConfig = z.strictObject({
   rate: rateSchema.default(10).meta({ title: 'Rate', unit: 'msg/s' }),

@@ -3,7 +3,7 @@
  */
 import { z } from '../zod';
 import { PORTS, type CatalogEntry, type PortSpec } from '../catalogTypes';
-import { durationSchema } from '../schemas';
+import { retryPolicySchema } from './endpoints';
 
 const REQUEST: PortSpec = { id: 'request', label: 'request', role: 'success' };
 const REPLY: PortSpec = { id: 'reply', label: 'reply', role: 'input' };
@@ -11,23 +11,7 @@ const REPLY: PortSpec = { id: 'reply', label: 'reply', role: 'input' };
 /** Config of a messaging gateway: reply timeout, retries, connections. */
 export const messageGatewayConfig = z.strictObject({
   timeout: z.number().positive().finite().default(1000).meta({ title: 'Reply timeout', unit: 'ms' }),
-  retry: z
-    .strictObject({
-      maxAttempts: z.number().int().min(1).max(100).default(3).meta({ title: 'Max attempts' }),
-      backoff: z.enum(['fixed', 'exponential']).default('exponential'),
-      delay: durationSchema.default(100).meta({ title: 'First delay', unit: 'ms' }),
-      multiplier: z.number().min(1).max(10).default(2),
-      maxDelay: durationSchema.default(10_000).meta({ title: 'Max delay', unit: 'ms' }),
-      jitter: z.number().min(0).max(1).default(0.2).meta({ title: 'Jitter (fraction)' }),
-    })
-    .default({
-      maxAttempts: 3,
-      backoff: 'exponential',
-      delay: 100,
-      multiplier: 2,
-      maxDelay: 10_000,
-      jitter: 0.2,
-    })
+  retry: retryPolicySchema(3)
     .meta({ title: 'Retries' }),
   maxInFlight: z
     .number()

@@ -5,7 +5,7 @@
 import { z } from '../zod';
 import { PORTS, type CatalogEntry, type PortSpec } from '../catalogTypes';
 import { expressionSchema } from '../expressions';
-import { durationSchema } from '../schemas';
+import { retryPolicySchema } from './endpoints';
 
 /** Port ids a rule or recipient may not take, because the node already has them. */
 export const RESERVED_PORTS: ReadonlySet<string> = new Set([
@@ -138,23 +138,7 @@ export const recipientListConfig = z.strictObject({
     .enum(['continue', 'retry', 'fail-all'])
     .default('continue')
     .meta({ title: 'When a recipient fails' }),
-  retry: z
-    .strictObject({
-      maxAttempts: z.number().int().min(1).max(100).default(3).meta({ title: 'Max attempts' }),
-      backoff: z.enum(['fixed', 'exponential']).default('exponential'),
-      delay: durationSchema.default(100).meta({ title: 'First delay', unit: 'ms' }),
-      multiplier: z.number().min(1).max(10).default(2),
-      maxDelay: durationSchema.default(10_000).meta({ title: 'Max delay', unit: 'ms' }),
-      jitter: z.number().min(0).max(1).default(0.2).meta({ title: 'Jitter (fraction)' }),
-    })
-    .default({
-      maxAttempts: 3,
-      backoff: 'exponential',
-      delay: 100,
-      multiplier: 2,
-      maxDelay: 10_000,
-      jitter: 0.2,
-    })
+  retry: retryPolicySchema(3)
     .meta({ title: 'Retries (when onFailure = retry)' }),
 });
 

@@ -14,6 +14,7 @@ import { download } from './eventsourcing/useEventSourcingNodes';
 import { usePanelRequest } from './panelRequest';
 import { pickMessage } from './pickMessage';
 import './resilience.css';
+import { NodeTabs } from './NodeTabs';
 
 const PAGE = 50;
 
@@ -29,15 +30,7 @@ export function AuditPanel() {
   const nodeId = known(picked) ? picked! : known(focus) ? focus! : gates[0].id;
   return (
     <div className="audit" data-testid="audit-panel">
-      {gates.length > 1 && (
-        <div className="dlq__tabs" role="tablist" aria-label="Access-control nodes">
-          {gates.map((g) => (
-            <button key={g.id} type="button" role="tab" aria-selected={g.id === nodeId} className="panel-tab panel-tab--small" onClick={() => setPicked(g.id)}>
-              {g.label || g.id}
-            </button>
-          ))}
-        </div>
-      )}
+      <NodeTabs nodes={gates} selected={nodeId} onSelect={setPicked} label="Access-control nodes" />
       <AuditLog key={`${info.runId}:${nodeId}`} info={info} nodeId={nodeId} />
     </div>
   );

@@ -13,6 +13,7 @@ import { runClient } from '../../state/run/runClient';
 import { useStudio } from '../../state/studioStore';
 import type { DeadLetterItem, RunInfo } from '../../worker/frames';
 import { MessageKindBadge } from '../messageKinds';
+import { NodeTabs } from './NodeTabs';
 
 export function DeadLetterPanel() {
   const info = useFrames((s) => s.info);
@@ -28,22 +29,7 @@ export function DeadLetterPanel() {
   const nodeId = picked && dlqs.some((d) => d.id === picked) ? picked : dlqs[0].id;
   return (
     <div className="dlq" data-testid="dead-letter-panel">
-      {dlqs.length > 1 && (
-        <div className="dlq__tabs" role="tablist" aria-label="Dead-letter channels">
-          {dlqs.map((d) => (
-            <button
-              key={d.id}
-              type="button"
-              role="tab"
-              aria-selected={d.id === nodeId}
-              className="panel-tab panel-tab--small"
-              onClick={() => setPicked(d.id)}
-            >
-              {d.label || d.id}
-            </button>
-          ))}
-        </div>
-      )}
+      <NodeTabs nodes={dlqs} selected={nodeId} onSelect={setPicked} label="Dead-letter channels" />
       <DeadLetterChannel key={`${info.runId}:${nodeId}`} info={info} nodeId={nodeId} />
     </div>
   );

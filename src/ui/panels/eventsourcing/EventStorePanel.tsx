@@ -22,6 +22,7 @@ import { useStudio } from '../../../state/studioStore';
 import { StreamBrowser } from './StreamBrowser';
 import { download, useNodesOfKind, usePersistence, useRunOf } from './useEventSourcingNodes';
 import './eventsourcing.css';
+import { NodeTabs } from '../NodeTabs';
 
 export function EventStorePanel() {
   const { name, nodes } = useNodesOfKind('event-store');
@@ -35,22 +36,7 @@ export function EventStorePanel() {
   const node = nodes.find((n) => n.id === picked) ?? nodes[0];
   return (
     <div className="es" data-testid="es-panel">
-      {nodes.length > 1 && (
-        <div className="dlq__tabs" role="tablist" aria-label="Event stores">
-          {nodes.map((n) => (
-            <button
-              key={n.id}
-              type="button"
-              role="tab"
-              aria-selected={n.id === node.id}
-              className="panel-tab panel-tab--small"
-              onClick={() => setPicked(n.id)}
-            >
-              {n.label}
-            </button>
-          ))}
-        </div>
-      )}
+      <NodeTabs nodes={nodes} selected={node.id} onSelect={setPicked} label="Event stores" />
       <StoreView key={`${name}/${node.id}`} topology={name} nodeId={node.id} config={node.config} />
     </div>
   );

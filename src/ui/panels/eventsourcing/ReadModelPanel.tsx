@@ -8,6 +8,7 @@ import { readModelOptions } from '../../../queries/eventStoreOptions';
 import { runClient } from '../../../state/run/runClient';
 import { jsonText, useFigures, useNodesOfKind, useRunOf } from './useEventSourcingNodes';
 import './eventsourcing.css';
+import { NodeTabs } from '../NodeTabs';
 
 const PAGE = 50;
 
@@ -23,22 +24,7 @@ export function ReadModelPanel() {
   const node = nodes.find((n) => n.id === picked) ?? nodes[0];
   return (
     <div className="es" data-testid="rm-panel">
-      {nodes.length > 1 && (
-        <div className="dlq__tabs" role="tablist" aria-label="Read models">
-          {nodes.map((n) => (
-            <button
-              key={n.id}
-              type="button"
-              role="tab"
-              aria-selected={n.id === node.id}
-              className="panel-tab panel-tab--small"
-              onClick={() => setPicked(n.id)}
-            >
-              {n.label}
-            </button>
-          ))}
-        </div>
-      )}
+      <NodeTabs nodes={nodes} selected={node.id} onSelect={setPicked} label="Read models" />
       <ReadModel key={node.id} nodeId={node.id} />
     </div>
   );
