@@ -198,6 +198,31 @@ describe('node faults', () => {
     expectAccounted(t);
   });
 
+
+  it('a crashed service activator loses its queue and its calls backing off, and restarts empty', () => {
+    // 2 workers, 20 ms calls that always fail once, then back off 10 ms; 6 messages at t = 0
+    const t = build(
+      {
+        p: ['producer', { arrival: 'burst', burst: { size: 6, every: 1_000_000 }, count: 6 }],
+        w: ['service-activator', { concurrency: 2, serviceTime: constant(20), failureRate: 1, retry: { maxAttempts: 2, backoff: 'fixed', delay: 10, jitter: 0 } }],
+        s: 'sink',
+      },
+      ['p -> w', 'w -> s'],
+      [{ id: 'down', target: { node: 'w' }, type: 'crash', at: 25, for: 10 }],
+      [],
+      { keepTrace: true },
+    );
+    t.run(24);
+    expect(t.node('w')).toMatchObject({ busy: 2, queue: { depth: 4 } }); // the first two back off until 30; four wait
+    t.run(30);
+    expect(t.sim.views()[t.indexOf('w')]!.state).toBe('crashed');
+    expect(t.report().totals.droppedByReason.crash).toBe(6);
+    const r = t.run();
+    expect(r.nodes.w.failed).toBe(2); // the retries due at 30 died with the process
+    expect(r.totals.droppedByReason.crash).toBe(6);
+    expect(t.sim.views()[t.indexOf('w')]!.figures).toMatchObject({ busy: 0, queued: 0 });
+    expectAccounted(t);
+  });
   it('a crashed producer stops, and starts afresh at restart', () => {
     const t = build({ p: ['producer', { rate: 10, arrival: 'constant' }], s: 'sink' }, ['p -> s'], [
       { id: 'down', target: { node: 'p' }, type: 'crash', at: 1050, for: 1000 },
