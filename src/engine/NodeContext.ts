@@ -77,7 +77,7 @@ export class NodeContextImpl implements NodeContext<Record<string, unknown>> {
       deadLetterDetail: null,
       attempt: 0,
     };
-    if (sim.hooks !== null) sim.hooks.created(this.index, m);
+    if (sim.hookCreated) sim.hooks!.created(this.index, m);
     return m;
   }
 
@@ -109,7 +109,7 @@ export class NodeContextImpl implements NodeContext<Record<string, unknown>> {
       deadLetterDetail: null,
       attempt: 0,
     };
-    if (sim.hooks !== null) sim.hooks.created(this.index, m);
+    if (sim.hookCreated) sim.hooks!.created(this.index, m);
     return m;
   }
 
@@ -242,7 +242,8 @@ export class NodeContextImpl implements NodeContext<Record<string, unknown>> {
   schedule(delay: number, tag: number, msg: Message | null = null, data: unknown = null): void {
     const d = delay > 0 ? delay : 0;
     const sim = this.sim;
-    sim.schedule(sim.now + (sim.hooks === null ? d : sim.hooks.delay(this.index, d)), EventType.Timer, this.index, tag, msg, data);
+    const scale = sim.timeScale;
+    sim.schedule(sim.now + (scale === null ? d : d * scale[this.index]), EventType.Timer, this.index, tag, msg, data);
   }
 
   setQueueDepth(depth: number): void {

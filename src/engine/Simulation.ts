@@ -16,6 +16,7 @@ import { configWithDefaults, getCatalogEntry, type PortSpec } from '../model/cat
 import type { DeadLetterReason, Message } from '../model/message';
 import { simulationSchema, type SimulationSettings, type Topology } from '../model/topology';
 import { createRunHooks, type RunHooks } from './hooks';
+import { ENDS_JOURNEY, HOOK_EVENTS, HOOK_LEAVES } from './hookSites';
 import { NodeContextImpl } from './NodeContext';
 import { Link, messageBytes } from './links';
 import { Counter, Metrics } from './metrics';
@@ -94,8 +95,16 @@ export class Simulation {
   private readonly pending: Int32Array;
   private readonly readyPending: Uint8Array;
   private readonly nodeIndex = new Map<string, number>();
-  /** Fault injection and live invariants (hooks.ts); null when the topology has neither, so the hot path pays one null check. */
+  /** Fault injection and live invariants (hooks.ts); null when the topology has neither. */
   hooks: RunHooks | null = null;
+  /** @internal Per node, where the hooks want to be called (`HOOK_*` bits of hookSites.ts; all 0 without hooks). */
+  readonly hookAt: Uint8Array;
+  /** @internal Whether every hop that ends a journey, at any node, goes to the hooks. */
+  hookEnds = false;
+  /** @internal Whether every message born goes to the hooks. */
+  hookCreated = false;
+  /** @internal Multiplier of timer delays per node (slow faults), or null when no fault can slow a node. */
+  timeScale: Float64Array | null = null;
   private nextSeq = 1;
   private stopRequested = false;
 
@@ -117,6 +126,7 @@ export class Simulation {
     this.trace = new Trace(this.settings.trace);
     this.pending = new Int32Array(n);
     this.readyPending = new Uint8Array(n);
+    this.hookAt = new Uint8Array(n);
     topology.nodes.forEach((node, i) => this.nodeIndex.set(node.id, i));
 
     const outs = topology.nodes.map(() => new Map<string, EdgeHandle[]>());
@@ -277,7 +287,7 @@ export class Simulation {
   leave(node: number, m: Message, outcome: Outcome, port: string | null, reason: DeadLetterReason | null, edge: number): void {
     this.metrics.latency[node].record(this.now - m.arrivedAt);
     this.trace.record(m, node, this.now, outcome, port, reason, edge);
-    if (this.hooks !== null) this.hooks.left(node, m, outcome, reason);
+    if ((this.hookAt[node] & HOOK_LEAVES) !== 0 || (this.hookEnds && ENDS_JOURNEY[outcome] === 1)) this.hooks!.left(node, m, outcome, reason);
   }
 
   /** @internal */
@@ -331,11 +341,10 @@ export class Simulation {
    */
   wakeUpstreamNow(node: number): void {
     const nodes = this.nodes;
-    const hooks = this.hooks;
     for (const u of nodes[node].upstream) {
       const b = nodes[u].behavior;
       if (b.onReady === undefined || (b.wantsReady !== undefined && !b.wantsReady())) continue;
-      if (hooks !== null && hooks.blocks(u)) {
+      if ((this.hookAt[u] & HOOK_EVENTS) !== 0 && this.hooks!.blocks(u)) {
         if (this.readyPending[u]) continue;
         this.readyPending[u] = 1;
         this.sched.schedule(this.now, EventType.Ready, u, 0, null, null);
@@ -344,7 +353,7 @@ export class Simulation {
   }
 
   private dispatch(ev: EventRecord): void {
-    if (this.hooks !== null && this.hooks.intercept(ev)) {
+    if ((this.hookAt[ev.node] & HOOK_EVENTS) !== 0 && this.hooks!.intercept(ev)) {
       if (ev.type === EventType.Deliver) this.pending[ev.node]--;
       return;
     }

@@ -22,6 +22,7 @@ import type { Message } from '../model/message';
 import { compileDistribution, type Sampler } from './distributions';
 import { FAULT_TAG, FaultChange, NodeFaults, WATCH_BLOCKED, WATCH_TRACKED, type NodeFaultRuntime } from './faultNodes';
 import { Deque } from './Deque';
+import { HOOK_EVENTS } from './hookSites';
 import { Counter } from './metrics';
 import { Rng } from './rng';
 import { EventType, type EventRecord } from './Scheduler';
@@ -101,6 +102,7 @@ export class FaultInjector {
     specs: readonly FaultSpec[],
   ) {
     this.slowFactor = new Float64Array(sim.nodes.length).fill(1);
+    sim.timeScale = this.slowFactor;
     this.edgeActive = new Array<FaultRuntime[] | null>(sim.edges.length).fill(null);
     this.nodes = new NodeFaults(sim, this.slowFactor);
     for (const spec of specs) this.add(spec, true);
@@ -131,11 +133,14 @@ export class FaultInjector {
     this.faults.push(rt);
     this.byId.set(f.id, rt);
     if (!('edge' in f.target)) this.nodes.prepare(target, f.type === 'crash');
+    // events at the node (or at the edge's target) go through `intercept` from now on, the switches too
+    const node = 'edge' in f.target ? this.sim.edges[target].target : target;
+    this.sim.hookAt[node] |= HOOK_EVENTS;
     const now = this.sim.now;
     const start = fromFile ? f.at : Math.max(f.at, now);
-    // node 0 carries the switch events; `intercept` takes them before any node sees them
-    this.sim.schedule(start, EventType.Timer, 0, FAULT_TAG, null, new FaultChange(rt.index, true));
-    if (f.for !== undefined) this.sim.schedule(start + f.for, EventType.Timer, 0, FAULT_TAG, null, new FaultChange(rt.index, false));
+    // the node carries the switch events; `intercept` takes them before the node (crashed, paused) sees them
+    this.sim.schedule(start, EventType.Timer, node, FAULT_TAG, null, new FaultChange(rt.index, true));
+    if (f.for !== undefined) this.sim.schedule(start + f.for, EventType.Timer, node, FAULT_TAG, null, new FaultChange(rt.index, false));
   }
 
   /** Switches a fault on or off now (studio toggles). Returns false when there is no such fault. */
@@ -214,14 +219,12 @@ export class FaultInjector {
 
   /** A message was created at a node (tracked when the node may crash). */
   created(node: number, m: Message): void {
-    if (!this.nodes.tracking) return;
     const ns = this.nodes.state[node];
     if (ns !== null && ns.tracked !== null) ns.tracked.add(m);
   }
 
   /** A message left a node. */
   left(node: number, m: Message, outcome: number): void {
-    if (!this.nodes.tracking) return;
     const ns = this.nodes.state[node];
     // a dead-letter channel still holds what it stored
     if (ns !== null && ns.tracked !== null && outcome !== Outcome.Stored) ns.tracked.delete(m);

@@ -1,8 +1,9 @@
 /**
- * The run's hooks: fault injection (faults.ts) and live invariants (invariants.ts) behind one object, so
- * that the simulation's hot path pays a single null check per site when a topology has neither. The
- * simulation calls `intercept` before dispatching each event, `left` for each hop that ends, `created` for
- * each message born, and `delay` for each timer a node schedules.
+ * The run's hooks: fault injection (faults.ts) and live invariants (invariants.ts) behind one object. The
+ * simulation calls `intercept` before dispatching an event, `left` for a hop that ends and `created` for a
+ * message born — each only where the faults and invariants asked for it (hookSites.ts): they set the
+ * simulation's `hookAt` bits, `hookEnds` and `hookCreated` as they are built or added. A slow fault
+ * scales timers through `Simulation.timeScale`.
  *
  * @example
  * const sim = new Simulation(topology);
@@ -46,11 +47,6 @@ export class RunHooks {
   created(node: number, m: Message): void {
     if (this.faults !== null) this.faults.created(node, m);
     if (this.invariants !== null) this.invariants.created(m);
-  }
-
-  /** A node schedules a timer `delay` ms ahead: the delay, slowed down when a fault says so. */
-  delay(node: number, delay: number): number {
-    return this.faults === null ? delay : delay * this.faults.slowFactor[node];
   }
 
   /** Messages held back by faults, counted as in transit. */

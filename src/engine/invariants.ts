@@ -24,6 +24,7 @@ import type { Invariant, InvariantKind, InvariantSpec } from '../model/faults';
 import { invariantSchema } from '../model/faults';
 import type { DeadLetterReason, Message } from '../model/message';
 import { Histogram } from './histogram';
+import { ENDS_JOURNEY, HOOK_EVENTS, HOOK_LEAVES } from './hookSites';
 import { compileKey, type KeyOf, type MessageKey } from './messageKey';
 import { SeqBits, SeqTable } from './seqTable';
 import type { Simulation } from './Simulation';
@@ -268,12 +269,6 @@ export const CHECKERS: { [K in InvariantKind]: (inv: Extract<Invariant, { kind: 
   latency,
 };
 
-const TERMINAL = new Int8Array(8);
-TERMINAL[Outcome.Completed] = 1;
-TERMINAL[Outcome.Dropped] = 1;
-TERMINAL[Outcome.Stored] = 1;
-TERMINAL[Outcome.Merged] = 1;
-
 /** Runs the invariants of a topology. */
 export class InvariantMonitor {
   private readonly checkers: Checker[] = [];
@@ -320,6 +315,13 @@ export class InvariantMonitor {
       }
       if (checker.ended) this.onEnd.push(checker);
     }
+    // where the simulation calls the monitor
+    for (let i = 0; i < n; i++) {
+      if (this.onArrive[i] !== null) sim.hookAt[i] |= HOOK_EVENTS;
+      if (this.onLeave[i] !== null) sim.hookAt[i] |= HOOK_LEAVES;
+    }
+    if (this.onEnd.length > 0 || this.aliveRoots !== null) sim.hookEnds = true;
+    if (this.aliveRoots !== null) sim.hookCreated = true;
   }
 
   /** A message arrived at a node. */
@@ -337,7 +339,7 @@ export class InvariantMonitor {
   left(node: number, m: Message, outcome: number, reason: DeadLetterReason | null): void {
     const list = this.onLeave[node];
     if (list !== null) for (let i = 0; i < list.length; i++) list[i].left!(node, m, outcome, reason, this.sim.now);
-    if (TERMINAL[outcome] === 1) {
+    if (outcome !== Outcome.Reprocessed && ENDS_JOURNEY[outcome] === 1) {
       const alive = this.aliveRoots;
       if (alive !== null && alive.add(m.root, -1) < 0) alive.set(m.root, 0);
       const ends = this.onEnd;
