@@ -16,7 +16,7 @@ import { configWithDefaults, getCatalogEntry, type PortSpec } from '../model/cat
 import type { DeadLetterReason, Message } from '../model/message';
 import { simulationSchema, type SimulationSettings, type Topology } from '../model/topology';
 import { createRunHooks, type RunHooks } from './hooks';
-import { ENDS_JOURNEY, HOOK_EVENTS, HOOK_LEAVES } from './hookSites';
+import { ENDS_JOURNEY, HOOK_EVENTS, HOOK_LEAVES, HOOK_RECEIVES } from './hookSites';
 import { NodeContextImpl } from './NodeContext';
 import { Link, messageBytes } from './links';
 import { Counter, Metrics } from './metrics';
@@ -248,7 +248,13 @@ export class Simulation {
 
   /** What each node shows beyond metrics (state words, figures). */
   views(): (NodeView | null)[] {
-    return this.nodes.map((n) => n.behavior.view?.() ?? null);
+    const faults = this.hooks?.faults ?? null;
+    return this.nodes.map((n, i) => {
+      const view = n.behavior.view?.() ?? null;
+      // a node under a fault (`crashed`, `paused`) shows that state over its own
+      const state = faults !== null ? faults.nodeState(i) : null;
+      return state === null ? view : { ...view, state };
+    });
   }
 
   /**
@@ -370,7 +376,9 @@ export class Simulation {
         this.metrics.add(ev.node, Counter.Received);
         const maxHops = this.settings.maxHops;
         // the common case first: within the hop limit and not expired
-        if (m.hops <= maxHops && (m.expiresAt === null || this.now <= m.expiresAt)) node.behavior.onMessage(m, ev.data as string);
+        if (m.hops <= maxHops && (m.expiresAt === null || this.now <= m.expiresAt)) {
+          if ((this.hookAt[ev.node] & HOOK_RECEIVES) === 0 || !this.hooks!.receive(ev.node, m)) node.behavior.onMessage(m, ev.data as string);
+        }
         // a dead-letter channel keeps what reaches it: checking hops and TTL there would drop the very
         // messages (hop-limit, expired) it exists to keep
         else if (node.kind === 'dead-letter') node.behavior.onMessage(m, ev.data as string);

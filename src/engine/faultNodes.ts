@@ -17,7 +17,7 @@
  */
 import type { Message } from '../model/message';
 import { Deque } from './Deque';
-import { HOOK_LEAVES } from './hookSites';
+import { HOOK_LEAVES, HOOK_RECEIVES } from './hookSites';
 import type { FaultRuntime } from './faults';
 import { Counter } from './metrics';
 import type { NodeBehavior } from './pattern';
@@ -96,10 +96,12 @@ export interface NodeRuntimeState {
   pauses: number;
   errors: FaultRuntime[];
   slows: FaultRuntime[];
-  /** The node's own behaviour (behind any wrapper or stub). */
+  /** The node's own behaviour (the stub stands in for it while the node is down). */
   real: NodeBehavior;
   /** Start afresh at restart (no crash hooks). */
   recreate: boolean;
+  /** Error faults fail the messages it receives (on, and the pattern does not apply them itself). */
+  injectErrors: boolean;
   /** Messages at the node, kept for nodes that may crash and have no crash hook. */
   tracked: MessageSlots<Message> | null;
   deferred: Deque<Deferred> | null;
@@ -133,7 +135,7 @@ export class NodeFaults {
     let ns = this.state[node];
     if (ns === null) {
       const real = this.sim.nodes[node].behavior;
-      ns = { crashes: [], pauses: 0, errors: [], slows: [], real, recreate: false, tracked: null, deferred: null, stub: null, stale: 0 };
+      ns = { crashes: [], pauses: 0, errors: [], slows: [], real, recreate: false, injectErrors: false, tracked: null, deferred: null, stub: null, stale: 0 };
       this.state[node] = ns;
     }
     if (crash && ns.tracked === null && !(ns.real as FaultAwareBehavior).crash) {
@@ -212,6 +214,20 @@ export class NodeFaults {
     return false;
   }
 
+  /** A node is about to process a message: true when an active error fault failed it (see `apply`). */
+  receive(node: number, m: Message): boolean {
+    const ns = this.state[node];
+    if (ns === null || !ns.injectErrors) return false;
+    for (const f of ns.errors) {
+      if (f.spec.type === 'error' && f.rng.chance(f.spec.probability)) {
+        f.affected++;
+        this.fail(node, m, f);
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** `crashed`, `paused` or null. */
   stateWord(node: number): string | null {
     const ns = this.state[node];
@@ -242,7 +258,12 @@ export class NodeFaults {
     (this.sim.nodes[i] as { behavior: NodeBehavior }).behavior = b;
   }
 
-  /** Puts the node's behaviour (own, wrapped or stub) and slow-down in place for its current faults. */
+  /**
+   * Puts the node's behaviour (its own, or the stub while it is down) and slow-down in place for its
+   * current faults. Pauses and error faults leave the behaviour as it is: the simulation asks the fault
+   * layer at its hook sites (a paused node's events wait, `receive` fails messages, `down` makes a
+   * consumer busy).
+   */
   private apply(i: number, ns: NodeRuntimeState): void {
     const real = ns.real as FaultAwareBehavior;
     const aware = typeof real.faultsChanged === 'function';
@@ -265,33 +286,9 @@ export class NodeFaults {
       };
       real.faultsChanged!(errors.length || slow !== 1 ? { errorRate: 1 - ok, slowdown: slow, fail } : NO_NODE_FAULTS);
     }
-    if (ns.crashes.length) this.setBehavior(i, (ns.stub ??= this.stub(i)));
-    else if (ns.pauses > 0 || (!aware && ns.errors.length > 0)) this.setBehavior(i, this.wrap(i, ns));
-    else this.setBehavior(i, ns.real);
-  }
-
-  /** The behaviour seen while faults are on: delegates to the node's own, overriding what they change. */
-  private wrap(i: number, ns: NodeRuntimeState): NodeBehavior {
-    const real = ns.real;
-    const w = Object.create(real) as NodeBehavior;
-    if (ns.pauses > 0) {
-      w.isIdle = () => false;
-      w.view = () => ({ ...(real.view?.() ?? {}), state: 'paused' });
-    }
-    const errors = ns.errors;
-    if (errors.length > 0 && typeof (real as FaultAwareBehavior).faultsChanged !== 'function') {
-      w.onMessage = (m, port) => {
-        for (const f of errors) {
-          if (f.spec.type === 'error' && f.rng.chance(f.spec.probability)) {
-            f.affected++;
-            this.fail(i, m, f);
-            return;
-          }
-        }
-        real.onMessage(m, port);
-      };
-    }
-    return w;
+    ns.injectErrors = !aware && ns.errors.length > 0;
+    if (ns.injectErrors) this.sim.hookAt[i] |= HOOK_RECEIVES;
+    this.setBehavior(i, ns.crashes.length ? (ns.stub ??= this.stub(i)) : ns.real);
   }
 
   /** An injected processing failure. */
@@ -345,7 +342,8 @@ export class NodeFaults {
       isIdle: () => false,
       hasRoom: () => true,
       held: () => (ns.recreate ? 0 : (ns.real.held?.() ?? 0)),
-      view: () => (ns.recreate ? { state: 'crashed' } : { ...(ns.real.view?.() ?? {}), state: 'crashed' }),
+      // the simulation adds the state word (`crashed`)
+      view: () => (ns.recreate ? {} : (ns.real.view?.() ?? {})),
       action: () => {
         throw new Error(`node "${id}" is down (crashed)`);
       },

@@ -217,6 +217,11 @@ export class FaultInjector {
     return (this.nodes.watch[node] & WATCH_BLOCKED) !== 0;
   }
 
+  /** A node is about to process a message: true when an injected error failed it. */
+  receive(node: number, m: Message): boolean {
+    return this.nodes.receive(node, m);
+  }
+
   /** A message was created at a node (tracked when the node may crash). */
   created(node: number, m: Message): void {
     const ns = this.nodes.state[node];

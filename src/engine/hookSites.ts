@@ -12,6 +12,8 @@ import { Outcome } from './trace';
 export const HOOK_EVENTS = 1;
 /** Hops ending at the node go to `RunHooks.left` (departures an invariant watches, messages a fault tracks). */
 export const HOOK_LEAVES = 2;
+/** Messages the node is about to process go to `RunHooks.receive` first (injected processing errors). */
+export const HOOK_RECEIVES = 4;
 
 /** Outcomes that end a message's journey (or, `Reprocessed`, start it again): `RunHooks.left` sees them all when `Simulation.hookEnds` is set. */
 export const ENDS_JOURNEY: Uint8Array = (() => {

@@ -37,6 +37,16 @@ export class RunHooks {
     return this.faults !== null && this.faults.blocks(node);
   }
 
+  /** Whether a node is down now (crashed or paused): a channel does not count it as an idle consumer. */
+  down(node: number): boolean {
+    return this.faults !== null && this.faults.nodeState(node) !== null;
+  }
+
+  /** A node is about to process a message (hop limit and TTL passed): true when a fault failed it instead. */
+  receive(node: number, m: Message): boolean {
+    return this.faults !== null && this.faults.receive(node, m);
+  }
+
   /** A hop ended. */
   left(node: number, m: Message, outcome: number, reason: DeadLetterReason | null): void {
     if (this.faults !== null) this.faults.left(node, m, outcome);

@@ -65,6 +65,9 @@ export interface InvariantResult {
  * a dead-letter channel, merged).
  */
 export interface Checker {
+  /** The nodes whose arrivals and departures it wants (default: every node the invariant names). */
+  arrivalsAt?: readonly number[];
+  departuresAt?: readonly number[];
   arrived?(node: number, m: Message, now: number): void;
   left?(node: number, m: Message, outcome: number, reason: DeadLetterReason | null, now: number): void;
   ended?(node: number, m: Message, outcome: number, reason: DeadLetterReason | null, now: number): void;
@@ -119,6 +122,8 @@ function noLoss(inv: Extract<Invariant, { kind: 'no-loss' }>, c: CheckerContext)
   let checked = 0;
   let pending = 0;
   return {
+    arrivalsAt: [to],
+    departuresAt: [from],
     arrived(node, m) {
       if (node !== to) return;
       const s = state.get(m.root);
@@ -303,16 +308,13 @@ export class InvariantMonitor {
       const make = CHECKERS[inv.kind] as (i: Invariant, c: CheckerContext) => Checker;
       const checker = make(inv, ctx);
       this.checkers.push(checker);
-      const watched = inv.kind === 'no-loss' ? [inv.from, inv.to] : [inv.at];
+      const watched = (inv.kind === 'no-loss' ? [inv.from, inv.to] : [inv.at]).map((id) => ctx.node(id));
       const add = (lists: (Checker[] | null)[], i: number) => {
         const list = (lists[i] ??= []);
         if (!list.includes(checker)) list.push(checker);
       };
-      for (const id of watched) {
-        const i = ctx.node(id);
-        if (checker.arrived) add(this.onArrive, i);
-        if (checker.left) add(this.onLeave, i);
-      }
+      if (checker.arrived) for (const i of checker.arrivalsAt ?? watched) add(this.onArrive, i);
+      if (checker.left) for (const i of checker.departuresAt ?? watched) add(this.onLeave, i);
       if (checker.ended) this.onEnd.push(checker);
     }
     // where the simulation calls the monitor

@@ -46,19 +46,19 @@ export class SeqTable {
 
   /** Adds `d` to the value at `seq`; returns the new value. */
   add(seq: number, d: number): number {
-    const p = this.pages[seq >>> SHIFT];
-    if (p) {
-      const i = seq & MASK;
-      const old = p[i];
-      const v = old + d;
-      // the common case: the page exists and the entry stays non-zero or stays zero
-      if ((old === 0) === (v === 0)) {
-        p[i] = v;
-        return v;
-      }
+    const pi = seq >>> SHIFT;
+    const p = this.pages[pi];
+    if (p === undefined || p === null) {
+      this.set(seq, d);
+      return d;
     }
-    const v = this.get(seq) + d;
-    this.set(seq, v);
+    const i = seq & MASK;
+    const old = p[i];
+    const v = old + d;
+    p[i] = v;
+    if (old === 0) {
+      if (v !== 0) this.nonZero[pi]++;
+    } else if (v === 0 && --this.nonZero[pi] === 0 && pi < this.pages.length - 1) this.pages[pi] = null;
     return v;
   }
 }
