@@ -3,7 +3,7 @@
  */
 import type { DeadLetterReason, Message } from '../model/message';
 import type { MessageId } from '../model/ids';
-import { HOOK_EVENTS } from './hookSites';
+import { HOOK_BLOCKED } from './hookSites';
 import { Counter } from './metrics';
 import type { EdgeHandle, MessageInit, NodeContext } from './pattern';
 import type { Rng } from './rng';
@@ -218,7 +218,7 @@ export class NodeContextImpl implements NodeContext<Record<string, unknown>> {
     const sim = this.sim;
     const t = edge.target;
     // a consumer that is down (crashed, paused) is not idle, whatever it would say
-    if ((sim.hookAt[t] & HOOK_EVENTS) !== 0 && sim.hooks!.down(t)) return false;
+    if ((sim.hookAt[t] & HOOK_BLOCKED) !== 0 && sim.hooks!.down(t)) return false;
     const b = sim.nodes[t].behavior;
     return b.isIdle ? b.isIdle(sim.pendingInbound(t)) : true;
   }

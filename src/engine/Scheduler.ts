@@ -23,6 +23,8 @@ export const EventType = {
   Nack: 3,
   /** The node starts (producers schedule their first arrival). */
   Start: 4,
+  /** A fault switches on or off (fault injection; `data` says which). */
+  Fault: 5,
 } as const;
 
 /** An event type. */

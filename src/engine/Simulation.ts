@@ -16,7 +16,7 @@ import { configWithDefaults, getCatalogEntry, type PortSpec } from '../model/cat
 import type { DeadLetterReason, Message } from '../model/message';
 import { simulationSchema, type SimulationSettings, type Topology } from '../model/topology';
 import { createRunHooks, type RunHooks } from './hooks';
-import { ENDS_JOURNEY, HOOK_EVENTS, HOOK_LEAVES, HOOK_RECEIVES } from './hookSites';
+import { ENDS_JOURNEY, HOOK_BLOCKED, HOOK_LEAVES, HOOK_RECEIVES, INTERCEPTS } from './hookSites';
 import { NodeContextImpl } from './NodeContext';
 import { Link, messageBytes } from './links';
 import { Counter, Metrics } from './metrics';
@@ -350,7 +350,7 @@ export class Simulation {
     for (const u of nodes[node].upstream) {
       const b = nodes[u].behavior;
       if (b.onReady === undefined || (b.wantsReady !== undefined && !b.wantsReady())) continue;
-      if ((this.hookAt[u] & HOOK_EVENTS) !== 0 && this.hooks!.blocks(u)) {
+      if ((this.hookAt[u] & HOOK_BLOCKED) !== 0) {
         if (this.readyPending[u]) continue;
         this.readyPending[u] = 1;
         this.sched.schedule(this.now, EventType.Ready, u, 0, null, null);
@@ -359,7 +359,7 @@ export class Simulation {
   }
 
   private dispatch(ev: EventRecord): void {
-    if ((this.hookAt[ev.node] & HOOK_EVENTS) !== 0 && this.hooks!.intercept(ev)) {
+    if ((this.hookAt[ev.node] & INTERCEPTS[ev.type]) !== 0 && this.hooks!.intercept(ev)) {
       if (ev.type === EventType.Deliver) this.pending[ev.node]--;
       return;
     }
@@ -403,6 +403,9 @@ export class Simulation {
         else node.ctx.deadLetter(m, 'error', 'returned to a node that cannot redeliver');
         break;
       }
+      case EventType.Fault:
+        this.hooks!.faults!.switchEvent(ev);
+        break;
     }
   }
 }

@@ -17,7 +17,7 @@
  */
 import type { Message } from '../model/message';
 import { Deque } from './Deque';
-import { HOOK_LEAVES, HOOK_RECEIVES } from './hookSites';
+import { HOOK_ARRIVALS, HOOK_BLOCKED, HOOK_LEAVES, HOOK_RECEIVES } from './hookSites';
 import type { FaultRuntime } from './faults';
 import { Counter } from './metrics';
 import type { NodeBehavior } from './pattern';
@@ -33,9 +33,6 @@ export class FaultChange {
     readonly on: boolean,
   ) {}
 }
-
-/** The timer tag of the queue events that switch faults (patterns use tags ≥ 0). */
-export const FAULT_TAG = -0x7fffffff;
 
 /** Marks the timers of a crashed node: they belonged to the process that died. */
 const STALE = Object.freeze({ stale: true });
@@ -128,6 +125,8 @@ export class NodeFaults {
   private updateWatch(i: number, ns: NodeRuntimeState): void {
     const blocked = ns.crashes.length > 0 || ns.pauses > 0 || ns.stale > 0;
     this.watch[i] = (blocked ? WATCH_BLOCKED : 0) | (ns.tracked !== null ? WATCH_TRACKED : 0);
+    if (blocked) this.sim.hookAt[i] |= HOOK_BLOCKED;
+    else this.sim.hookAt[i] &= ~HOOK_BLOCKED;
   }
 
   /** Gets a node ready for faults; `crash` starts tracking its messages when it has no crash hook. */
@@ -141,7 +140,7 @@ export class NodeFaults {
     if (crash && ns.tracked === null && !(ns.real as FaultAwareBehavior).crash) {
       ns.tracked = new MessageSlots<Message>();
       // what it holds: what arrives (intercept), what it makes (created), until it leaves (left)
-      this.sim.hookAt[node] |= HOOK_LEAVES;
+      this.sim.hookAt[node] |= HOOK_ARRIVALS | HOOK_LEAVES;
       this.sim.hookCreated = true;
     }
     this.updateWatch(node, ns);
@@ -371,7 +370,7 @@ export class NodeFaults {
       }
     }
     this.sim.forEachPendingEvent((r) => {
-      if (r.node === i && r.type === EventType.Timer && r.arg !== FAULT_TAG && r.data !== STALE) {
+      if (r.node === i && r.type === EventType.Timer && r.data !== STALE) {
         r.msg = null;
         r.data = STALE;
         ns.stale++;

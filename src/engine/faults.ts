@@ -20,9 +20,9 @@
 import { faultSchema, type Fault, type FaultSpec } from '../model/faults';
 import type { Message } from '../model/message';
 import { compileDistribution, type Sampler } from './distributions';
-import { FAULT_TAG, FaultChange, NodeFaults, WATCH_BLOCKED, WATCH_TRACKED, type NodeFaultRuntime } from './faultNodes';
+import { FaultChange, NodeFaults, WATCH_BLOCKED, WATCH_TRACKED, type NodeFaultRuntime } from './faultNodes';
 import { Deque } from './Deque';
-import { HOOK_EVENTS } from './hookSites';
+import { HOOK_ARRIVALS } from './hookSites';
 import { Counter } from './metrics';
 import { Rng } from './rng';
 import { EventType, type EventRecord } from './Scheduler';
@@ -132,15 +132,12 @@ export class FaultInjector {
     };
     this.faults.push(rt);
     this.byId.set(f.id, rt);
-    if (!('edge' in f.target)) this.nodes.prepare(target, f.type === 'crash');
-    // events at the node (or at the edge's target) go through `intercept` from now on, the switches too
-    const node = 'edge' in f.target ? this.sim.edges[target].target : target;
-    this.sim.hookAt[node] |= HOOK_EVENTS;
+    if ('edge' in f.target) this.sim.hookAt[this.sim.edges[target].target] |= HOOK_ARRIVALS; // arrivals over the edge go through `intercept`
+    else this.nodes.prepare(target, f.type === 'crash');
     const now = this.sim.now;
     const start = fromFile ? f.at : Math.max(f.at, now);
-    // the node carries the switch events; `intercept` takes them before the node (crashed, paused) sees them
-    this.sim.schedule(start, EventType.Timer, node, FAULT_TAG, null, new FaultChange(rt.index, true));
-    if (f.for !== undefined) this.sim.schedule(start + f.for, EventType.Timer, node, FAULT_TAG, null, new FaultChange(rt.index, false));
+    this.sim.schedule(start, EventType.Fault, 0, 0, null, new FaultChange(rt.index, true));
+    if (f.for !== undefined) this.sim.schedule(start + f.for, EventType.Fault, 0, 0, null, new FaultChange(rt.index, false));
   }
 
   /** Switches a fault on or off now (studio toggles). Returns false when there is no such fault. */
@@ -193,11 +190,6 @@ export class FaultInjector {
    */
   intercept(ev: EventRecord): boolean {
     const type = ev.type;
-    if (type === EventType.Timer && ev.arg === FAULT_TAG) {
-      const change = ev.data as FaultChange;
-      this.switch(this.faults[change.fault], change.on);
-      return true;
-    }
     const watch = this.nodes.watch[ev.node];
     if ((watch & WATCH_BLOCKED) !== 0 && this.nodes.intercept(ev, this.nodes.state[ev.node]!)) return true;
     if (type === EventType.Deliver) {
@@ -212,9 +204,10 @@ export class FaultInjector {
     return false;
   }
 
-  /** Whether events at a node are held back now (crashed or paused): it must not be woken directly. */
-  blocks(node: number): boolean {
-    return (this.nodes.watch[node] & WATCH_BLOCKED) !== 0;
+  /** Runs a fault switch event (`EventType.Fault`). */
+  switchEvent(ev: EventRecord): void {
+    const change = ev.data as FaultChange;
+    this.switch(this.faults[change.fault], change.on);
   }
 
   /** A node is about to process a message: true when an injected error failed it. */

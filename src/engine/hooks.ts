@@ -32,11 +32,6 @@ export class RunHooks {
     return false;
   }
 
-  /** Whether a node may not be woken directly now (a fault holds its events back). */
-  blocks(node: number): boolean {
-    return this.faults !== null && this.faults.blocks(node);
-  }
-
   /** Whether a node is down now (crashed or paused): a channel does not count it as an idle consumer. */
   down(node: number): boolean {
     return this.faults !== null && this.faults.nodeState(node) !== null;

@@ -24,7 +24,7 @@ import type { Invariant, InvariantKind, InvariantSpec } from '../model/faults';
 import { invariantSchema } from '../model/faults';
 import type { DeadLetterReason, Message } from '../model/message';
 import { Histogram } from './histogram';
-import { ENDS_JOURNEY, HOOK_EVENTS, HOOK_LEAVES } from './hookSites';
+import { ENDS_JOURNEY, HOOK_ARRIVALS, HOOK_LEAVES } from './hookSites';
 import { compileKey, type KeyOf, type MessageKey } from './messageKey';
 import { SeqBits, SeqTable } from './seqTable';
 import type { Simulation } from './Simulation';
@@ -319,7 +319,7 @@ export class InvariantMonitor {
     }
     // where the simulation calls the monitor
     for (let i = 0; i < n; i++) {
-      if (this.onArrive[i] !== null) sim.hookAt[i] |= HOOK_EVENTS;
+      if (this.onArrive[i] !== null) sim.hookAt[i] |= HOOK_ARRIVALS;
       if (this.onLeave[i] !== null) sim.hookAt[i] |= HOOK_LEAVES;
     }
     if (this.onEnd.length > 0 || this.aliveRoots !== null) sim.hookEnds = true;
