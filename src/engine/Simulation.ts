@@ -16,7 +16,7 @@ import { configWithDefaults, getCatalogEntry, type PortSpec } from '../model/cat
 import type { DeadLetterReason, Message } from '../model/message';
 import { simulationSchema, type SimulationSettings, type Topology } from '../model/topology';
 import { createRunHooks, type RunHooks } from './hooks';
-import { ENDS_JOURNEY, HOOK_BLOCKED, HOOK_LEAVES, HOOK_RECEIVES, INTERCEPTS } from './hookSites';
+import { ENDS_JOURNEY, HOOK_ARRIVED, HOOK_BLOCKED, HOOK_LEAVES, HOOK_RECEIVES, INTERCEPTS } from './hookSites';
 import { NodeContextImpl } from './NodeContext';
 import { Link, messageBytes } from './links';
 import { Counter, Metrics } from './metrics';
@@ -374,6 +374,7 @@ export class Simulation {
         // only the channel that delivered it here may take it back (nack); a consumer further on may not
         if (ev.arg < 0 || this.edges[ev.arg].source !== m.deliveredBy) m.deliveredBy = -1;
         this.metrics.add(ev.node, Counter.Received);
+        if ((this.hookAt[ev.node] & HOOK_ARRIVED) !== 0) this.hooks!.arrived(ev.node, m);
         const maxHops = this.settings.maxHops;
         // the common case first: within the hop limit and not expired
         if (m.hops <= maxHops && (m.expiresAt === null || this.now <= m.expiresAt)) {

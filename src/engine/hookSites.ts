@@ -10,7 +10,7 @@
 import { EventType } from './Scheduler';
 import { Outcome } from './trace';
 
-/** Messages arriving at the node (deliveries, nacks) go through `RunHooks.intercept` (edge faults, arrivals an invariant watches, messages a fault tracks). */
+/** Messages arriving at the node (deliveries, nacks) go through `RunHooks.intercept` first (edge faults, messages a fault tracks). */
 export const HOOK_ARRIVALS = 1;
 /** Hops ending at the node go to `RunHooks.left` (departures an invariant watches, messages a fault tracks). */
 export const HOOK_LEAVES = 2;
@@ -21,6 +21,8 @@ export const HOOK_RECEIVES = 4;
  * (crashed, paused) or has timers of a crashed process still queued. The one bit the fault layer also clears.
  */
 export const HOOK_BLOCKED = 8;
+/** Messages delivered to the node (past the fault layer) go to `RunHooks.arrived` (arrivals an invariant watches). */
+export const HOOK_ARRIVED = 16;
 
 /** Per event type, the bits that send an event through `RunHooks.intercept`. */
 export const INTERCEPTS: Uint8Array = (() => {

@@ -13,7 +13,7 @@
 import type { DeadLetterReason, Message } from '../model/message';
 import { FaultInjector, type FaultReport } from './faults';
 import { InvariantMonitor, type InvariantResult } from './invariants';
-import { EventType, type EventRecord } from './Scheduler';
+import type { EventRecord } from './Scheduler';
 import type { Simulation } from './Simulation';
 
 /** Faults and invariants of one run. */
@@ -27,9 +27,12 @@ export class RunHooks {
 
   /** Before an event is dispatched: true when the fault layer took it. */
   intercept(ev: EventRecord): boolean {
-    if (this.faults !== null && this.faults.intercept(ev)) return true;
-    if (this.invariants !== null && ev.type === EventType.Deliver) this.invariants.arrived(ev.node, ev.msg!);
-    return false;
+    return this.faults !== null && this.faults.intercept(ev);
+  }
+
+  /** A message was delivered to a node (the fault layer let it through). */
+  arrived(node: number, m: Message): void {
+    if (this.invariants !== null) this.invariants.arrived(node, m);
   }
 
   /** Whether a node is down now (crashed or paused): a channel does not count it as an idle consumer. */

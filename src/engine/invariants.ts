@@ -24,7 +24,7 @@ import type { Invariant, InvariantKind, InvariantSpec } from '../model/faults';
 import { invariantSchema } from '../model/faults';
 import type { DeadLetterReason, Message } from '../model/message';
 import { Histogram } from './histogram';
-import { ENDS_JOURNEY, HOOK_ARRIVALS, HOOK_LEAVES } from './hookSites';
+import { ENDS_JOURNEY, HOOK_ARRIVED, HOOK_LEAVES } from './hookSites';
 import { compileKey, type KeyOf, type MessageKey } from './messageKey';
 import { SeqBits, SeqTable } from './seqTable';
 import type { Simulation } from './Simulation';
@@ -184,8 +184,7 @@ function exactlyOnce(inv: Extract<Invariant, { kind: 'exactly-once' }>, c: Check
       left(node, m, outcome, _reason, now) {
         if (node !== at || (outcome !== Outcome.Forwarded && outcome !== Outcome.Completed)) return;
         checked++;
-        if (seen.has(m.seq)) v.add({ message: m.id, at: now, key: m.id, detail: `processed again at "${inv.at}" (first as ${m.id})` });
-        else seen.add(m.seq);
+        if (seen.testAndAdd(m.seq)) v.add({ message: m.id, at: now, key: m.id, detail: `processed again at "${inv.at}" (first as ${m.id})` });
       },
       result: () => base(inv, [inv.at], v, checked),
     };
@@ -209,20 +208,23 @@ function exactlyOnce(inv: Extract<Invariant, { kind: 'exactly-once' }>, c: Check
 function orderPerKey(inv: Extract<Invariant, { kind: 'order-per-key' }>, c: CheckerContext): Checker {
   const at = c.node(inv.at);
   const keyOf = compileKey(inv.key, `invariant "${inv.id}"`);
-  const seqOf: KeyOf = inv.sequence !== undefined ? compileKey(inv.sequence, `invariant "${inv.id}" (sequence)`) : (m) => m.root;
-  const last = new Map<MessageKey, number>();
+  // by default the order in which conversations started: the root's seq
+  const seqOf: KeyOf | null = inv.sequence !== undefined ? compileKey(inv.sequence, `invariant "${inv.id}" (sequence)`) : null;
+  // the highest sequence seen per key, in a box so that a key costs one lookup per arrival
+  const last = new Map<MessageKey, { seq: number }>();
   const v = new Violations();
   let checked = 0;
   return {
     arrived(node, m, now) {
       if (node !== at) return;
       const k = keyOf(m);
-      const s = Number(seqOf(m));
+      const s = seqOf === null ? m.root : Number(seqOf(m));
       if (k === null || !Number.isFinite(s)) return;
       checked++;
       const prev = last.get(k);
-      if (prev !== undefined && s < prev) v.add({ message: m.id, at: now, key: k, detail: `sequence ${s} arrived after ${prev}` });
-      else if (prev === undefined || s > prev) boundedSet(last, k, s, 1_000_000);
+      if (prev === undefined) boundedSet(last, k, { seq: s }, 1_000_000);
+      else if (s < prev.seq) v.add({ message: m.id, at: now, key: k, detail: `sequence ${s} arrived after ${prev.seq}` });
+      else prev.seq = s;
     },
     result: () => base(inv, [inv.at], v, checked),
   };
@@ -231,23 +233,33 @@ function orderPerKey(inv: Extract<Invariant, { kind: 'order-per-key' }>, c: Chec
 function latency(inv: Extract<Invariant, { kind: 'latency' }>, c: CheckerContext): Checker {
   const at = c.node(inv.at);
   const h = new Histogram();
+  const under = inv.under;
   const over: InvariantViolation[] = [];
   let overCount = 0;
-  const record = (m: Message, value: number, now: number) => {
-    h.record(value);
-    if (value > inv.under) {
-      overCount++;
-      if (over.length < FIRST) over.push({ message: m.id, at: now, detail: `${value.toFixed(1)} ms > ${inv.under} ms` });
-    }
+  const tooSlow = (m: Message, value: number, now: number) => {
+    overCount++;
+    if (over.length < FIRST) over.push({ message: m.id, at: now, detail: `${value.toFixed(1)} ms > ${under} ms` });
   };
   const endToEnd = inv.measure === 'end-to-end';
   return {
-    arrived(node, m, now) {
-      if (endToEnd && node === at) record(m, now - m.createdAt, now);
-    },
-    left(node, m, _outcome, _reason, now) {
-      if (!endToEnd && node === at) record(m, now - m.arrivedAt, now);
-    },
+    // end to end: creation → arrival at X; at the node: arrival → departure
+    ...(endToEnd
+      ? {
+          arrived(node: number, m: Message, now: number) {
+            if (node !== at) return;
+            const value = now - m.createdAt;
+            h.record(value);
+            if (value > under) tooSlow(m, value, now);
+          },
+        }
+      : {
+          left(node: number, m: Message, _outcome: number, _reason: DeadLetterReason | null, now: number) {
+            if (node !== at) return;
+            const value = now - m.arrivedAt;
+            h.record(value);
+            if (value > under) tooSlow(m, value, now);
+          },
+        }),
     result() {
       const observed = h.quantile(inv.percentile / 100);
       const ok = h.count === 0 || observed <= inv.under;
@@ -319,7 +331,7 @@ export class InvariantMonitor {
     }
     // where the simulation calls the monitor
     for (let i = 0; i < n; i++) {
-      if (this.onArrive[i] !== null) sim.hookAt[i] |= HOOK_ARRIVALS;
+      if (this.onArrive[i] !== null) sim.hookAt[i] |= HOOK_ARRIVED;
       if (this.onLeave[i] !== null) sim.hookAt[i] |= HOOK_LEAVES;
     }
     if (this.onEnd.length > 0 || this.aliveRoots !== null) sim.hookEnds = true;

@@ -29,15 +29,30 @@ describe('SeqTable', () => {
     );
   });
 
-  it('frees a page whose entries are all back to zero, except the newest', () => {
+  it('frees the pages whose entries are all back to zero when a new page opens', () => {
     const t = new SeqTable();
+    const pages = (t as unknown as { pages: (Int32Array | null)[] }).pages;
     for (let s = 0; s < 3 * 65_536; s += 1000) t.add(s, 1);
     for (let s = 0; s < 65_536; s += 1000) t.add(s, -1);
-    const pages = (t as unknown as { pages: (Int32Array | null)[] }).pages;
+    expect(pages[0]).not.toBeNull(); // empty, kept until the next page opens
+    t.add(3 * 65_536, 1);
     expect(pages[0]).toBeNull();
     expect(pages[1]).not.toBeNull();
     expect(t.get(1000)).toBe(0);
     expect(t.add(1000, 2)).toBe(2); // a freed page comes back on demand
+  });
+
+  it('does not allocate a page per message for an old conversation that comes back', () => {
+    const t = new SeqTable();
+    const pages = (t as unknown as { pages: (Int32Array | null)[] }).pages;
+    t.add(2 * 65_536, 1); // the run is at page 2
+    t.add(5, 1);
+    const old = pages[0];
+    for (let k = 0; k < 100; k++) {
+      t.add(5, -1); // the conversation's last message ends …
+      t.add(5, 1); // … and a reprocessed one starts it again
+    }
+    expect(pages[0]).toBe(old);
   });
 });
 
@@ -46,8 +61,11 @@ describe('SeqBits', () => {
     fc.assert(
       fc.property(fc.array(seqArb, { maxLength: 200 }), fc.array(seqArb, { maxLength: 50 }), (added, probes) => {
         const b = new SeqBits();
-        for (const s of added) b.add(s);
-        const set = new Set(added);
+        const set = new Set<number>();
+        for (const s of added) {
+          expect(b.testAndAdd(s)).toBe(set.has(s));
+          set.add(s);
+        }
         for (const s of [...added, ...probes]) expect(b.has(s)).toBe(set.has(s));
       }),
     );

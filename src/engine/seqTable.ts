@@ -2,7 +2,9 @@
  * Per-message tables indexed by message `seq` (or a conversation's `root`, which is a seq): typed-array
  * pages of 65,536 entries, so the invariant checks that run on every hop cost an array access, not a hash
  * lookup. Seqs grow through a run and old messages end, so a page whose entries are all back to zero is
- * freed; memory follows the messages alive, not the run's length.
+ * freed; memory follows the messages alive, not the run's length. Pages are freed when a new page is
+ * opened, not the moment they empty: an old conversation that comes back (a reprocessed dead letter)
+ * must not allocate and free a page for each of its messages.
  *
  * @example
  * const alive = new SeqTable();
@@ -30,18 +32,26 @@ export class SeqTable {
     let p = this.pages[pi];
     if (!p) {
       if (v === 0) return;
-      while (this.pages.length <= pi) {
-        this.pages.push(null);
-        this.nonZero.push(0);
-      }
-      p = this.pages[pi] = new Int32Array(PAGE);
+      p = this.open(pi);
     }
     const i = seq & MASK;
     const old = p[i];
     p[i] = v;
     if (old === 0) {
       if (v !== 0) this.nonZero[pi]++;
-    } else if (v === 0 && --this.nonZero[pi] === 0 && pi < this.pages.length - 1) this.pages[pi] = null; // not the newest page: seqs still arrive there
+    } else if (v === 0) this.nonZero[pi]--;
+  }
+
+  /** Allocates page `pi`; opening a new newest page frees the empty pages behind it. */
+  private open(pi: number): Int32Array {
+    if (pi >= this.pages.length) {
+      for (let j = 0; j < this.pages.length; j++) if (this.nonZero[j] === 0) this.pages[j] = null;
+      while (this.pages.length <= pi) {
+        this.pages.push(null);
+        this.nonZero.push(0);
+      }
+    }
+    return (this.pages[pi] = new Int32Array(PAGE));
   }
 
   /** Adds `d` to the value at `seq`; returns the new value. */
@@ -58,7 +68,7 @@ export class SeqTable {
     p[i] = v;
     if (old === 0) {
       if (v !== 0) this.nonZero[pi]++;
-    } else if (v === 0 && --this.nonZero[pi] === 0 && pi < this.pages.length - 1) this.pages[pi] = null;
+    } else if (v === 0) this.nonZero[pi]--;
     return v;
   }
 }
@@ -75,10 +85,22 @@ export class SeqBits {
 
   /** Sets the bit of `seq`. */
   add(seq: number): void {
+    this.testAndAdd(seq);
+  }
+
+  /** Sets the bit of `seq`; returns whether it was set already. */
+  testAndAdd(seq: number): boolean {
     const pi = seq >>> SHIFT;
-    while (this.pages.length <= pi) this.pages.push(null);
-    const p = (this.pages[pi] ??= new Uint8Array(PAGE >>> 3));
-    p[(seq & MASK) >>> 3] |= 1 << (seq & 7);
+    let p = this.pages[pi];
+    if (p === undefined || p === null) {
+      while (this.pages.length <= pi) this.pages.push(null);
+      p = this.pages[pi] = new Uint8Array(PAGE >>> 3);
+    }
+    const i = (seq & MASK) >>> 3;
+    const bit = 1 << (seq & 7);
+    const old = p[i];
+    p[i] = old | bit;
+    return (old & bit) !== 0;
   }
 }
 
@@ -97,9 +119,13 @@ export class MessageSlots<M extends { readonly seq: number }> {
   /** Adds an instance (no effect when it is there already). */
   add(m: M): void {
     const pi = m.seq >>> SHIFT;
-    while (this.pages.length <= pi) {
-      this.pages.push(null);
-      this.counts.push(0);
+    if (pi >= this.pages.length) {
+      // a new newest page: free the empty pages behind it (not as they empty: see SeqTable)
+      for (let j = 0; j < this.pages.length; j++) if (this.counts[j] === 0) this.pages[j] = null;
+      while (this.pages.length <= pi) {
+        this.pages.push(null);
+        this.counts.push(0);
+      }
     }
     const page = (this.pages[pi] ??= new Array<M | null>(PAGE).fill(null));
     const i = m.seq & MASK;
@@ -124,7 +150,7 @@ export class MessageSlots<M extends { readonly seq: number }> {
     if (page[i] === m) {
       page[i] = null;
       this.size--;
-      if (--this.counts[pi] === 0 && pi < this.pages.length - 1) this.pages[pi] = null;
+      this.counts[pi]--;
     } else if (this.overflow.delete(m)) this.size--;
   }
 
