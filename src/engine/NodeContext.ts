@@ -31,6 +31,37 @@ export function messageId(seq: number): MessageId {
   return (idPrefix + LAST_DIGITS[seq - high * 1000]) as MessageId;
 }
 
+/**
+ * A copy of a message, field for field (same id, same conversation): what a `duplicate` fault delivers.
+ * Built as a literal in the same field order as `createMessage` and `derive`, so copies share the hidden
+ * class of every other message: a spread copy has a class of its own, which makes every message access
+ * in the engine polymorphic once one copy goes by.
+ */
+export function copyMessage(m: Message): Message {
+  return {
+    id: m.id,
+    seq: m.seq,
+    root: m.root,
+    correlationId: m.correlationId,
+    causationId: m.causationId,
+    kind: m.kind,
+    type: m.type,
+    headers: m.headers,
+    payload: m.payload,
+    createdAt: m.createdAt,
+    expiresAt: m.expiresAt,
+    priority: m.priority,
+    hops: m.hops,
+    arrivedAt: m.arrivedAt,
+    deliveries: m.deliveries,
+    deliveredBy: m.deliveredBy,
+    failedAt: m.failedAt,
+    deadLetterReason: m.deadLetterReason,
+    deadLetterDetail: m.deadLetterDetail,
+    attempt: m.attempt,
+  };
+}
+
 export class NodeContextImpl implements NodeContext<Record<string, unknown>> {
   constructor(
     private readonly sim: Simulation,

@@ -371,8 +371,10 @@ export class Simulation {
         m.hops++;
         m.arrivedAt = this.now;
         m.attempt = 0;
-        // only the channel that delivered it here may take it back (nack); a consumer further on may not
-        if (ev.arg < 0 || this.edges[ev.arg].source !== m.deliveredBy) m.deliveredBy = -1;
+        // only the channel that delivered it here may take it back (nack); a consumer further on may not.
+        // The edge is `arg`, or `-2 - arg` for a message a fault delayed or copied; -1 for none.
+        const edge = ev.arg < -1 ? -2 - ev.arg : ev.arg;
+        if (edge < 0 || this.edges[edge].source !== m.deliveredBy) m.deliveredBy = -1;
         this.metrics.add(ev.node, Counter.Received);
         if ((this.hookAt[ev.node] & HOOK_ARRIVED) !== 0) this.hooks!.arrived(ev.node, m);
         const maxHops = this.settings.maxHops;

@@ -22,6 +22,7 @@ import type { Message } from '../model/message';
 import { compileDistribution, type Sampler } from './distributions';
 import { FaultChange, NodeFaults, WATCH_BLOCKED, WATCH_TRACKED, type NodeFaultRuntime } from './faultNodes';
 import { Deque } from './Deque';
+import { copyMessage } from './NodeContext';
 import { HOOK_ARRIVALS } from './hookSites';
 import { Counter } from './metrics';
 import { Rng } from './rng';
@@ -132,8 +133,7 @@ export class FaultInjector {
     };
     this.faults.push(rt);
     this.byId.set(f.id, rt);
-    if ('edge' in f.target) this.sim.hookAt[this.sim.edges[target].target] |= HOOK_ARRIVALS; // arrivals over the edge go through `intercept`
-    else this.nodes.prepare(target, f.type === 'crash');
+    if (!('edge' in f.target)) this.nodes.prepare(target, f.type === 'crash');
     const now = this.sim.now;
     const start = fromFile ? f.at : Math.max(f.at, now);
     this.sim.schedule(start, EventType.Fault, 0, 0, null, new FaultChange(rt.index, true));
@@ -193,9 +193,8 @@ export class FaultInjector {
     const watch = this.nodes.watch[ev.node];
     if ((watch & WATCH_BLOCKED) !== 0 && this.nodes.intercept(ev, this.nodes.state[ev.node]!)) return true;
     if (type === EventType.Deliver) {
-      const e = ev.arg;
-      if (e < -1) ev.arg = -2 - e; // already went through the edge's faults (delayed or a copy)
-      else if (e >= 0) {
+      const e = ev.arg; // `-2 - edge` when it already went through the edge's faults (delayed or a copy)
+      if (e >= 0) {
         const list = this.edgeActive[e];
         if (list !== null && this.applyEdge(ev, list)) return true;
       }
@@ -250,6 +249,7 @@ export class FaultInjector {
       list.sort((a, b) => EDGE_ORDER[a.spec.type] - EDGE_ORDER[b.spec.type] || a.index - b.index);
     }
     this.edgeActive[e] = list.length ? list : null;
+    this.updateArrivals(this.sim.edges[e].target);
     if (!on) {
       const q = this.held.get(f);
       if (q) {
@@ -257,6 +257,17 @@ export class FaultInjector {
         for (let h = q.shift(); h !== undefined; h = q.shift()) this.sim.deliverAt(this.sim.now, h.target, -2 - h.edge, h.msg, h.port);
       }
     }
+  }
+
+  /**
+   * Arrivals at a node go through `intercept` while an edge fault into it is on (or the node's messages
+   * are tracked), and only then.
+   */
+  private updateArrivals(node: number): void {
+    let on = (this.nodes.watch[node] & WATCH_TRACKED) !== 0;
+    for (const edge of this.sim.edges) if (edge.target === node && this.edgeActive[edge.index] !== null) on = true;
+    if (on) this.sim.hookAt[node] |= HOOK_ARRIVALS;
+    else this.sim.hookAt[node] &= ~HOOK_ARRIVALS;
   }
 
   /** Applies the active faults of an edge to an arriving message; true when it does not arrive now. */
@@ -284,7 +295,7 @@ export class FaultInjector {
           if (!f.rng.chance(spec.probability)) break;
           f.affected++;
           // the edge carries the message twice: counted as sent twice, so per-edge and per-node counts agree
-          const copy: Message = { ...m };
+          const copy = copyMessage(m);
           const metrics = this.sim.metrics;
           metrics.derived++;
           metrics.edgeMessages[e]++;

@@ -3,8 +3,8 @@
  * keeps one byte per node (`Simulation.hookAt`) and two flags, and calls a hook only at the sites that ask
  * for it: a topology with one fault on one node pays an array read per event elsewhere, not a call.
  *
- * Faults and invariants set the bits as they are built or added (from the studio, during a run); only
- * `HOOK_BLOCKED` is cleared again. A site called that no longer needs it does nothing. Fault switches are
+ * Faults and invariants set the bits as they are built or added (from the studio, during a run); the
+ * fault layer sets `HOOK_ARRIVALS` and `HOOK_BLOCKED` while a fault needs them and clears them after. A site called that no longer needs it does nothing. Fault switches are
  * events of their own type (`EventType.Fault`), dispatched to the fault layer.
  */
 import { EventType } from './Scheduler';
