@@ -216,12 +216,14 @@ export class FaultInjector {
 
   /** A message was created at a node (tracked when the node may crash). */
   created(node: number, m: Message): void {
+    if ((this.nodes.watch[node] & WATCH_TRACKED) === 0) return;
     const ns = this.nodes.state[node];
     if (ns !== null && ns.tracked !== null) ns.tracked.add(m);
   }
 
   /** A message left a node. */
   left(node: number, m: Message, outcome: number): void {
+    if ((this.nodes.watch[node] & WATCH_TRACKED) === 0) return;
     const ns = this.nodes.state[node];
     // a dead-letter channel still holds what it stored
     if (ns !== null && ns.tracked !== null && outcome !== Outcome.Stored) ns.tracked.delete(m);
