@@ -28,10 +28,10 @@ describe('Scheduler', () => {
     expect(s.peekTime()).toBe(Infinity);
   });
 
-  it('matches a stable sort by time, with pops interleaved with schedules (property)', () => {
+  it('matches a stable sort by time, with pops interleaved with schedules, over timer runs, the heap and the lane (property)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(fc.record({ op: fc.constant('push' as const), time: fc.oneof(fc.integer({ min: 0, max: 20 }), fc.double({ min: 0, max: 1e6, noNaN: true })) }), fc.record({ op: fc.constant('pop' as const) })), { maxLength: 300 }),
+        fc.array(fc.oneof(fc.record({ op: fc.constant('push' as const), time: fc.oneof(fc.integer({ min: 0, max: 20 }), fc.double({ min: 0, max: 1e6, noNaN: true })), node: fc.integer({ min: 0, max: 2 }), timer: fc.boolean() }), fc.record({ op: fc.constant('pop' as const) })), { maxLength: 300 }),
         (ops) => {
           const s = new Scheduler();
           // reference: an array kept sorted by (time, id), ids in scheduling order
@@ -40,7 +40,8 @@ describe('Scheduler', () => {
           for (const op of ops) {
             if (op.op === 'push') {
               const time = op.time;
-              s.schedule(time, EventType.Timer, 0, 0, null, id);
+              // timers go to their node's run when they keep it sorted, other events to the heap or the lane
+              s.schedule(time, op.timer ? EventType.Timer : EventType.Deliver, op.node, 0, null, id);
               ref.push({ time, id: id++ });
               ref = ref.sort((a, b) => a.time - b.time || a.id - b.id);
             } else {
@@ -82,5 +83,24 @@ describe('Scheduler', () => {
     s.clear();
     expect(s.size).toBe(0);
     expect(s.pop()).toBeUndefined();
+  });
+});
+
+describe('Scheduler timer runs', () => {
+  it('keeps a node’s timers set in due order out of the heap, and still pops everything by (time, sequence)', () => {
+    const s = new Scheduler();
+    // two nodes with constant delays (sorted runs) and one with a shorter timer set later (to the heap)
+    for (let i = 0; i < 1000; i++) {
+      s.schedule(100 + i, EventType.Timer, 0, 0, null, `a${i}`);
+      s.schedule(100 + i, EventType.Timer, 1, 0, null, `b${i}`);
+    }
+    s.schedule(50, EventType.Timer, 0, 0, null, 'early');
+    expect(s.size).toBe(2001);
+    const heapEntries = (s as unknown as { n: number }).n;
+    expect(heapEntries).toBe(3); // the two runs' heads and the early timer
+    const order = drain(s).map(([, d]) => d);
+    expect(order.slice(0, 5)).toEqual(['early', 'a0', 'b0', 'a1', 'b1']);
+    expect(order).toHaveLength(2001);
+    expect(s.size).toBe(0);
   });
 });
