@@ -113,6 +113,8 @@ export class NodeFaults {
   /** Per node, what the fault layer must look at in events due there (`WATCH_*` bits; 0: nothing). */
   readonly watch: Uint8Array;
   private readonly deliverers: (Set<number> | undefined)[] = [];
+  /** Whether some node's messages are tracked (a crash fault on a node without crash hooks). */
+  tracking = false;
 
   constructor(
     private readonly sim: Simulation,
@@ -139,6 +141,7 @@ export class NodeFaults {
     }
     if (crash && ns.tracked === null && !(ns.real as FaultAwareBehavior).crash) {
       ns.tracked = new MessageSlots<Message>();
+      this.tracking = true;
       // what it holds: what arrives (intercept), what it makes (created), until it leaves (left)
       this.sim.hookAt[node] |= HOOK_ARRIVALS | HOOK_LEAVES;
       this.sim.hookCreated = true;

@@ -209,6 +209,11 @@ export class FaultInjector {
     this.switch(this.faults[change.fault], change.on);
   }
 
+  /** Whether a crash fault tracks the messages of some node (then births and departures matter to it). */
+  get tracking(): boolean {
+    return this.nodes.tracking;
+  }
+
   /** A node is about to process a message: true when an injected error failed it. */
   receive(node: number, m: Message): boolean {
     return this.nodes.receive(node, m);

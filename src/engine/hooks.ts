@@ -47,13 +47,13 @@ export class RunHooks {
 
   /** A hop ended. */
   left(node: number, m: Message, outcome: number, reason: DeadLetterReason | null): void {
-    if (this.faults !== null) this.faults.left(node, m, outcome);
+    if (this.faults !== null && this.faults.tracking) this.faults.left(node, m, outcome);
     if (this.invariants !== null) this.invariants.left(node, m, outcome, reason);
   }
 
   /** A message was created at a node. */
   created(node: number, m: Message): void {
-    if (this.faults !== null) this.faults.created(node, m);
+    if (this.faults !== null && this.faults.tracking) this.faults.created(node, m);
     if (this.invariants !== null) this.invariants.created(m);
   }
 
