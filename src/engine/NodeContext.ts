@@ -249,7 +249,7 @@ export class NodeContextImpl implements NodeContext<Record<string, unknown>> {
     const sim = this.sim;
     const t = edge.target;
     // a consumer that is down (crashed, paused) is not idle, whatever it would say
-    if ((sim.hookAt[t] & HOOK_BLOCKED) !== 0 && sim.hooks!.down(t)) return false;
+    if ((sim.hookAt[t] & HOOK_BLOCKED) !== 0 && sim.faultLayer!.nodeState(t) !== null) return false;
     const b = sim.nodes[t].behavior;
     return b.isIdle ? b.isIdle(sim.pendingInbound(t)) : true;
   }

@@ -15,7 +15,9 @@
 import { configWithDefaults, getCatalogEntry, type PortSpec } from '../model/catalog';
 import type { DeadLetterReason, Message } from '../model/message';
 import { simulationSchema, type SimulationSettings, type Topology } from '../model/topology';
+import type { FaultInjector } from './faults';
 import { createRunHooks, type RunHooks } from './hooks';
+import type { InvariantMonitor } from './invariants';
 import { ENDS_JOURNEY, HOOK_ARRIVED, HOOK_BLOCKED, HOOK_LEAVES, HOOK_RECEIVES, INTERCEPTS } from './hookSites';
 import { NodeContextImpl } from './NodeContext';
 import { Link, messageBytes } from './links';
@@ -95,8 +97,11 @@ export class Simulation {
   private readonly pending: Int32Array;
   private readonly readyPending: Uint8Array;
   private readonly nodeIndex = new Map<string, number>();
-  /** Fault injection and live invariants (hooks.ts); null when the topology has neither. */
+  /** Fault injection and live invariants (hooks.ts); null when the topology has neither. Set with `setHooks`. */
   hooks: RunHooks | null = null;
+  /** @internal The hooks' parts, for the sites that need only one of them. */
+  faultLayer: FaultInjector | null = null;
+  monitor: InvariantMonitor | null = null;
   /** @internal Per node, where the hooks want to be called (`HOOK_*` bits of hookSites.ts; all 0 without hooks). */
   readonly hookAt: Uint8Array;
   /** @internal Whether every hop that ends a journey, at any node, goes to the hooks. */
@@ -178,13 +183,20 @@ export class Simulation {
     for (const e of this.edges) e.failure = this.nodes[e.source].roles.get(e.sourcePort) === 'failure';
     // behaviours are made once every node exists, so that a pattern may look at its neighbours
     for (const node of this.nodes) (node as { behavior: NodeBehavior }).behavior = registry.get(node.kind)!.create(node.ctx as never);
-    this.hooks = createRunHooks(this);
+    this.setHooks(createRunHooks(this));
     for (const node of this.nodes) node.behavior.start?.();
   }
 
   /** The index of a node by id, or -1. */
   indexOf(nodeId: string): number {
     return this.nodeIndex.get(nodeId) ?? -1;
+  }
+
+  /** @internal Puts the run's hooks in place (at the start, or when the studio adds faults to a run without). */
+  setHooks(hooks: RunHooks | null): void {
+    this.hooks = hooks;
+    this.faultLayer = hooks?.faults ?? null;
+    this.monitor = hooks?.invariants ?? null;
   }
 
   /** Time of the next pending event, or Infinity. */
@@ -359,7 +371,7 @@ export class Simulation {
   }
 
   private dispatch(ev: EventRecord): void {
-    if ((this.hookAt[ev.node] & INTERCEPTS[ev.type]) !== 0 && this.hooks!.intercept(ev)) {
+    if ((this.hookAt[ev.node] & INTERCEPTS[ev.type]) !== 0 && this.faultLayer!.intercept(ev)) {
       if (ev.type === EventType.Deliver) this.pending[ev.node]--;
       return;
     }
@@ -376,11 +388,11 @@ export class Simulation {
         const edge = ev.arg < -1 ? -2 - ev.arg : ev.arg;
         if (edge < 0 || this.edges[edge].source !== m.deliveredBy) m.deliveredBy = -1;
         this.metrics.add(ev.node, Counter.Received);
-        if ((this.hookAt[ev.node] & HOOK_ARRIVED) !== 0) this.hooks!.arrived(ev.node, m);
+        if ((this.hookAt[ev.node] & HOOK_ARRIVED) !== 0) this.monitor!.arrived(ev.node, m);
         const maxHops = this.settings.maxHops;
         // the common case first: within the hop limit and not expired
         if (m.hops <= maxHops && (m.expiresAt === null || this.now <= m.expiresAt)) {
-          if ((this.hookAt[ev.node] & HOOK_RECEIVES) === 0 || !this.hooks!.receive(ev.node, m)) node.behavior.onMessage(m, ev.data as string);
+          if ((this.hookAt[ev.node] & HOOK_RECEIVES) === 0 || !this.faultLayer!.receive(ev.node, m)) node.behavior.onMessage(m, ev.data as string);
         }
         // a dead-letter channel keeps what reaches it: checking hops and TTL there would drop the very
         // messages (hop-limit, expired) it exists to keep
@@ -407,7 +419,7 @@ export class Simulation {
         break;
       }
       case EventType.Fault:
-        this.hooks!.faults!.switchEvent(ev);
+        this.faultLayer!.switchEvent(ev);
         break;
     }
   }

@@ -290,6 +290,7 @@ export class NodeFaults {
     }
     ns.injectErrors = !aware && ns.errors.length > 0;
     if (ns.injectErrors) this.sim.hookAt[i] |= HOOK_RECEIVES;
+    else this.sim.hookAt[i] &= ~HOOK_RECEIVES;
     this.setBehavior(i, ns.crashes.length ? (ns.stub ??= this.stub(i)) : ns.real);
   }
 

@@ -4,7 +4,8 @@
  * for it: a topology with one fault on one node pays an array read per event elsewhere, not a call.
  *
  * Faults and invariants set the bits as they are built or added (from the studio, during a run); the
- * fault layer sets `HOOK_ARRIVALS` and `HOOK_BLOCKED` while a fault needs them and clears them after. A site called that no longer needs it does nothing. Fault switches are
+ * fault layer sets `HOOK_ARRIVALS`, `HOOK_RECEIVES` and `HOOK_BLOCKED` while an active fault needs them
+ * and clears them after. A site called that no longer needs it does nothing. Fault switches are
  * events of their own type (`EventType.Fault`), dispatched to the fault layer.
  */
 import { EventType } from './Scheduler';

@@ -1,9 +1,10 @@
 /**
- * The run's hooks: fault injection (faults.ts) and live invariants (invariants.ts) behind one object. The
- * simulation calls `intercept` before dispatching an event, `left` for a hop that ends and `created` for a
- * message born — each only where the faults and invariants asked for it (hookSites.ts): they set the
- * simulation's `hookAt` bits, `hookEnds` and `hookCreated` as they are built or added. A slow fault
- * scales timers through `Simulation.timeScale`.
+ * The run's hooks: fault injection (faults.ts) and live invariants (invariants.ts). The simulation calls
+ * them only where they asked for it (hookSites.ts): they set its `hookAt` bits, `hookEnds` and
+ * `hookCreated` as they are built or added. Sites that need one part call it directly
+ * (`Simulation.faultLayer.intercept` before an event, `.receive` before a message is processed;
+ * `Simulation.monitor.arrived` after a delivery); `left` (a hop ends) and `created` (a message is born)
+ * go to both parts through this object. A slow fault scales timers through `Simulation.timeScale`.
  *
  * @example
  * const sim = new Simulation(topology);
@@ -13,7 +14,6 @@
 import type { DeadLetterReason, Message } from '../model/message';
 import { FaultInjector, type FaultReport } from './faults';
 import { InvariantMonitor, type InvariantResult } from './invariants';
-import type { EventRecord } from './Scheduler';
 import type { Simulation } from './Simulation';
 
 /** Faults and invariants of one run. */
@@ -23,26 +23,6 @@ export class RunHooks {
     readonly invariants: InvariantMonitor | null,
   ) {
     if (faults !== null && invariants !== null) faults.onCopy = (m) => invariants.created(m);
-  }
-
-  /** Before an event is dispatched: true when the fault layer took it. */
-  intercept(ev: EventRecord): boolean {
-    return this.faults !== null && this.faults.intercept(ev);
-  }
-
-  /** A message was delivered to a node (the fault layer let it through). */
-  arrived(node: number, m: Message): void {
-    if (this.invariants !== null) this.invariants.arrived(node, m);
-  }
-
-  /** Whether a node is down now (crashed or paused): a channel does not count it as an idle consumer. */
-  down(node: number): boolean {
-    return this.faults !== null && this.faults.nodeState(node) !== null;
-  }
-
-  /** A node is about to process a message (hop limit and TTL passed): true when a fault failed it instead. */
-  receive(node: number, m: Message): boolean {
-    return this.faults !== null && this.faults.receive(node, m);
   }
 
   /** A hop ended. */
@@ -87,6 +67,6 @@ export function createRunHooks(sim: Simulation): RunHooks | null {
 export function ensureFaults(sim: Simulation): FaultInjector {
   if (sim.hooks !== null && sim.hooks.faults !== null) return sim.hooks.faults;
   const faults = new FaultInjector(sim, []);
-  sim.hooks = new RunHooks(faults, sim.hooks?.invariants ?? null);
+  sim.setHooks(new RunHooks(faults, sim.hooks?.invariants ?? null));
   return faults;
 }
