@@ -90,7 +90,8 @@ interface Deferred {
 /** Fault state of one node. */
 export interface NodeRuntimeState {
   crashes: FaultRuntime[];
-  pauses: number;
+  /** Active pause faults. */
+  pauses: FaultRuntime[];
   errors: FaultRuntime[];
   slows: FaultRuntime[];
   /** The node's own behaviour (the stub stands in for it while the node is down). */
@@ -125,7 +126,7 @@ export class NodeFaults {
   }
 
   private updateWatch(i: number, ns: NodeRuntimeState): void {
-    const blocked = ns.crashes.length > 0 || ns.pauses > 0 || ns.stale > 0;
+    const blocked = ns.crashes.length > 0 || ns.pauses.length > 0 || ns.stale > 0;
     this.watch[i] = (blocked ? WATCH_BLOCKED : 0) | (ns.tracked !== null ? WATCH_TRACKED : 0);
     if (blocked) this.sim.hookAt[i] |= HOOK_BLOCKED;
     else this.sim.hookAt[i] &= ~HOOK_BLOCKED;
@@ -136,7 +137,7 @@ export class NodeFaults {
     let ns = this.state[node];
     if (ns === null) {
       const real = this.sim.nodes[node].behavior;
-      ns = { crashes: [], pauses: 0, errors: [], slows: [], real, recreate: false, injectErrors: false, tracked: null, deferred: null, stub: null, stale: 0 };
+      ns = { crashes: [], pauses: [], errors: [], slows: [], real, recreate: false, injectErrors: false, tracked: null, deferred: null, stub: null, stale: 0 };
       this.state[node] = ns;
     }
     if (crash && ns.tracked === null && !(ns.real as FaultAwareBehavior).crash) {
@@ -163,10 +164,10 @@ export class NodeFaults {
         return;
       }
       case 'pause':
-        ns.pauses += on ? 1 : -1;
-        if (on && ns.pauses === 1) ns.deferred ??= new Deque<Deferred>();
+        ns.pauses = on ? [...ns.pauses, f] : ns.pauses.filter((x) => x !== f);
+        if (on && ns.pauses.length === 1) ns.deferred ??= new Deque<Deferred>();
         this.apply(i, ns);
-        if (!on && ns.pauses === 0) this.resume(i, ns);
+        if (!on && ns.pauses.length === 0) this.resume(i, ns);
         this.updateWatch(i, ns);
         return;
       case 'slow':
@@ -205,7 +206,9 @@ export class NodeFaults {
           return true; // timers of the process that died
       }
     }
-    if (ns.pauses > 0) {
+    if (ns.pauses.length > 0) {
+      // a message held back counts for the pause that holds it
+      if (ev.msg !== null && (ev.type === EventType.Deliver || ev.type === EventType.Nack)) ns.pauses[0].affected++;
       ns.deferred!.push({ type: ev.type, arg: ev.arg, msg: ev.msg, data: ev.data });
       return true;
     }
@@ -234,7 +237,7 @@ export class NodeFaults {
   stateWord(node: number): string | null {
     const ns = this.state[node];
     if (ns === null) return null;
-    return ns.crashes.length ? 'crashed' : ns.pauses ? 'paused' : null;
+    return ns.crashes.length ? 'crashed' : ns.pauses.length ? 'paused' : null;
   }
 
   /** Messages waiting at paused nodes. */

@@ -248,6 +248,17 @@ describe('node faults', () => {
     expectAccounted(t);
   });
 
+  it('pause without a channel: what arrives meanwhile is held back, counted as affected, and processed after', () => {
+    const t = build({ p: every(20, 100), w: ['service-activator', { serviceTime: constant(5) }], s: 'sink' }, ['p -> w', 'w -> s'], [
+      { id: 'gc', target: { node: 'w' }, type: 'pause', at: 1010, for: 500 },
+    ]);
+    const r = t.run();
+    // arrivals at 1020, 1040, … 1500 wait for the resume at 1510
+    expect(r.faults![0].affected).toBe(25);
+    expect(r.nodes.s.completed).toBe(100);
+    expectAccounted(t);
+  });
+
   it('slow: the node takes `factor` times longer inside the window', () => {
     const t = build({ p: every(100, 50), w: ['service-activator', { serviceTime: constant(10) }], s: 'sink' }, ['p -> w', 'w -> s'], [
       { id: 'cpu', target: { node: 'w' }, type: 'slow', factor: 4, at: 1000, for: 1000 },
