@@ -68,27 +68,25 @@ export class Scheduler {
   private records: (EventRecord & { slot: number })[] = [];
   private freeSlots: number[] = [];
   private nextSeq = 0;
-  /** The lane: slots of events at `laneTime`, in a ring buffer (`laneHead` … `laneHead + laneSize`). */
-  private lane = new Int32Array(1024);
-  private laneHead = 0;
-  private laneSize = 0;
+  /** The lane: slots of events at `laneTime`, oldest first. */
+  private lane = new SlotQueue();
   /** The time of the last event popped from the heap while the lane was empty; events for it go to the lane. */
   private laneTime = 0;
   /** Timer runs by node index (created on a node's first timer). */
-  private runs: (TimerRun | undefined)[] = [];
+  private runs: (SlotQueue | undefined)[] = [];
   /** Events held in runs, and heap entries that stand for a run. */
   private inRuns = 0;
   private runEntries = 0;
 
   /** Number of pending events. */
   get size(): number {
-    return this.n - this.runEntries + this.inRuns + this.laneSize;
+    return this.n - this.runEntries + this.inRuns + this.lane.size;
   }
 
   /** Time of the next event, or Infinity when none is pending. */
   peekTime(): number {
     const heap = this.n ? this.times[0] : Infinity;
-    return this.laneSize !== 0 && this.laneTime < heap ? this.laneTime : heap;
+    return this.lane.size !== 0 && this.laneTime < heap ? this.laneTime : heap;
   }
 
   /** Schedules an event; returns its sequence number. */
@@ -108,9 +106,7 @@ export class Scheduler {
     r.msg = msg;
     r.data = data;
     if (time === this.laneTime) {
-      if (this.laneSize === this.lane.length) this.growLane();
-      const lane = this.lane;
-      lane[(this.laneHead + this.laneSize++) & (lane.length - 1)] = slot;
+      this.lane.push(slot, time);
       return seq;
     }
     if (type === EventType.Timer) {
@@ -135,12 +131,9 @@ export class Scheduler {
 
   /** Removes and returns the earliest event, or undefined. Call `release` when done with it. */
   pop(): EventRecord | undefined {
-    if (this.laneSize !== 0 && (this.n === 0 || this.times[0] > this.laneTime)) {
+    if (this.lane.size !== 0 && (this.n === 0 || this.times[0] > this.laneTime)) {
       // the heap holds nothing at or before the lane's time: the lane's oldest is next
-      const slot = this.lane[this.laneHead];
-      this.laneHead = (this.laneHead + 1) & (this.lane.length - 1);
-      this.laneSize--;
-      return this.records[slot];
+      return this.records[this.lane.shift()];
     }
     if (this.n === 0) return undefined;
     const top = this.slots[0];
@@ -161,7 +154,7 @@ export class Scheduler {
         this.replaceTop(next.time, next.seq, top);
       }
     }
-    if (this.laneSize === 0) this.laneTime = r.time;
+    if (this.lane.size === 0) this.laneTime = r.time;
     return r;
   }
 
@@ -176,8 +169,7 @@ export class Scheduler {
   forEach(fn: (r: EventRecord) => void): void {
     for (let i = 0; i < this.n; i++) if (this.slots[i] >= 0) fn(this.records[this.slots[i]]);
     for (const run of this.runs) if (run !== undefined) for (let i = 0; i < run.size; i++) fn(this.records[run.at(i)]);
-    const lane = this.lane;
-    for (let i = 0; i < this.laneSize; i++) fn(this.records[lane[(this.laneHead + i) & (lane.length - 1)]]);
+    for (let i = 0; i < this.lane.size; i++) fn(this.records[this.lane.at(i)]);
   }
 
   /** Drops every pending event. */
@@ -186,16 +178,15 @@ export class Scheduler {
     this.nextSeq = 0;
     this.records = [];
     this.freeSlots = [];
-    this.laneHead = 0;
-    this.laneSize = 0;
+    this.lane = new SlotQueue();
     this.laneTime = 0;
     this.runs = [];
     this.inRuns = 0;
     this.runEntries = 0;
   }
 
-  private newRun(node: number): TimerRun {
-    const run = new TimerRun();
+  private newRun(node: number): SlotQueue {
+    const run = new SlotQueue();
     this.runs[node] = run;
     return run;
   }
@@ -260,14 +251,6 @@ export class Scheduler {
     slots[i] = sl;
   }
 
-  private growLane(): void {
-    // a power of two, so that positions wrap with a mask; unrolled from the head
-    const lane = new Int32Array(this.lane.length * 2);
-    for (let i = 0; i < this.laneSize; i++) lane[i] = this.lane[(this.laneHead + i) & (this.lane.length - 1)];
-    this.lane = lane;
-    this.laneHead = 0;
-  }
-
   private grow(): void {
     const cap = this.times.length * 2;
     const times = new Float64Array(cap);
@@ -282,12 +265,12 @@ export class Scheduler {
   }
 }
 
-/** A node's timers that come due in the order they were set: a ring buffer of slots. */
-class TimerRun {
+/** A FIFO of event slots in a ring buffer (a power of two, so positions wrap with a mask): the lane, and each timer run. */
+class SlotQueue {
   private buf = new Int32Array(16);
   private start = 0;
   size = 0;
-  /** Time of the last timer appended. */
+  /** Time of the last event appended (a run appends only events due no earlier). */
   tailTime = -Infinity;
 
   push(slot: number, time: number): void {
