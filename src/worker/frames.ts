@@ -15,6 +15,7 @@ import type { NodeView } from '../engine/pattern';
 import type { NodeReport, TotalsReport } from '../engine/metrics';
 import type { LatencySummary } from '../engine/histogram';
 import type { RunReport } from '../engine/report';
+import type { SpanColumns } from '../engine/trace';
 import type { DeadLetterEntry } from '../engine/patterns/deadLetter';
 import type { DeadLetterReason, MessageKind } from '../model/message';
 import type { PersistenceStatus } from './persistence';
@@ -65,31 +66,11 @@ export const EdgeField = {
 export const EDGE_STRIDE = 2;
 
 /**
- * Trace spans as columns, one row per hop of a message through a node. Mirrors the engine's
- * `SpanColumns`, except that correlation ids are sent compactly: `corr[k]` is -1 when the correlation id
+ * Trace spans as columns, one row per hop of a message through a node: the engine's `SpanColumns`
+ * (string indices into the run's string table), except that correlation ids are sent compactly: `corr[k]` is -1 when the correlation id
  * is the default (`m<root>`, the id of the conversation's first message), else an index into `corrStrings`.
  */
-export interface FrameSpans {
-  /** Global index (in the run's trace) of the first span. */
-  from: number;
-  count: number;
-  msg: Int32Array;
-  root: Int32Array;
-  node: Int32Array;
-  hop: Int32Array;
-  tIn: Float64Array;
-  tOut: Float64Array;
-  outcome: Int8Array;
-  /** Index into the run's string table of the port it left by, or -1. */
-  port: Int32Array;
-  /** Index into DEAD_LETTER_REASONS, or -1. */
-  reason: Int8Array;
-  /** Index into the run's string table of the message type. */
-  type: Int32Array;
-  /** Index into MESSAGE_KINDS. */
-  kind: Int8Array;
-  /** Index of the edge it left over, or -1. */
-  edge: Int32Array;
+export interface FrameSpans extends Omit<SpanColumns, 'correlation'> {
   corr: Int32Array;
   corrStrings: string[];
 }
