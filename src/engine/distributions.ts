@@ -22,7 +22,7 @@ export function compileDistribution(d: Distribution): Sampler {
     }
     case 'exponential': {
       const mean = d.mean;
-      return (rng) => -mean * Math.log(rng.nextOpen());
+      return (rng) => mean * rng.exponential();
     }
     case 'uniform': {
       const { min, max } = d;

@@ -121,6 +121,8 @@ export class Metrics {
   setDepth(node: number, depth: number, now: number): void {
     const g = node * GAUGES;
     const gauges = this.gauges;
+    // unchanged: nothing to integrate yet (the area since the last change is added when it changes or is read)
+    if (depth === gauges[g + G_DEPTH]) return;
     gauges[g + G_DEPTH_AREA] += gauges[g + G_DEPTH] * (now - gauges[g + G_DEPTH_T]);
     gauges[g + G_DEPTH_T] = now;
     gauges[g + G_DEPTH] = depth;
@@ -131,6 +133,7 @@ export class Metrics {
   setBusy(node: number, busy: number, now: number): void {
     const g = node * GAUGES;
     const gauges = this.gauges;
+    if (busy === gauges[g + G_BUSY]) return;
     gauges[g + G_BUSY_AREA] += gauges[g + G_BUSY] * (now - gauges[g + G_BUSY_T]);
     gauges[g + G_BUSY_T] = now;
     gauges[g + G_BUSY] = busy;

@@ -59,4 +59,35 @@ describe('Rng', () => {
     for (let i = 0; i < 1000; i++) expect(rng.chance(0)).toBe(false);
     for (let i = 0; i < 1000; i++) expect(rng.chance(1)).toBe(true);
   });
+
+  it('exponential() follows Exp(1): Kolmogorov–Smirnov over 400k draws, mean, variance, and the tail past the base layer', () => {
+    const rng = Rng.forStream(99, 'exponential');
+    const n = 400_000;
+    const xs = new Float64Array(n);
+    let sum = 0;
+    let sq = 0;
+    let beyond = 0;
+    for (let i = 0; i < n; i++) {
+      const x = rng.exponential();
+      expect(x).toBeGreaterThanOrEqual(0);
+      xs[i] = x;
+      sum += x;
+      sq += x * x;
+      if (x > 5) beyond++;
+    }
+    xs.sort();
+    let d = 0;
+    for (let i = 0; i < n; i++) {
+      const cdf = 1 - Math.exp(-xs[i]);
+      d = Math.max(d, Math.abs(cdf - i / n), Math.abs(cdf - (i + 1) / n));
+    }
+    // the 1 % critical value of D is 1.63 / √n; a wrong layer table or wedge test is far beyond it
+    expect(d).toBeLessThan(1.63 / Math.sqrt(n));
+    const mean = sum / n;
+    expect(Math.abs(mean - 1)).toBeLessThan(4 / Math.sqrt(n)); // the standard deviation of Exp(1) is 1
+    expect(Math.abs(sq / n - mean * mean - 1)).toBeLessThan(0.02);
+    // P(X > 5) = e^-5: draws past the layers' edges come from the wedges and the tail
+    expect(Math.abs(beyond / n / Math.exp(-5) - 1)).toBeLessThan(0.1);
+    expect(xs[n - 1]).toBeGreaterThan(7.7); // the tail beyond R = 7.697 is reached
+  });
 });

@@ -59,6 +59,25 @@ export class Rng {
     return (this.nextUint32() + 1) / 4294967296;
   }
 
+  /**
+   * A standard exponential draw (mean 1), by the ziggurat method of Marsaglia and Tsang (2000): one 32-bit
+   * draw picks a layer (8 bits) and a position in it (24 bits), and about 99 % of draws end there with a
+   * table lookup and a multiply. The rest take the wedge test (one `Math.exp`) or the tail (one `Math.log`).
+   * Exact in distribution, and three to four times cheaper than `-Math.log(u)`, which the engine pays for
+   * every Poisson arrival and exponential service time.
+   */
+  exponential(): number {
+    for (;;) {
+      const u = this.nextUint32();
+      const i = u & 255;
+      const j = u >>> 8;
+      if (j < ZIG_K[i]) return j * ZIG_W[i];
+      if (i === 0) return ZIG_R - Math.log(this.nextOpen()); // the tail beyond R: R plus a fresh exponential
+      const x = j * ZIG_W[i];
+      if (ZIG_F[i] + this.next() * (ZIG_F[i - 1] - ZIG_F[i]) < Math.exp(-x)) return x;
+    }
+  }
+
   /** A whole number in [min, max]. */
   int(min: number, max: number): number {
     return min + Math.floor(this.next() * (max - min + 1));
@@ -67,6 +86,34 @@ export class Rng {
   /** True with probability p. */
   chance(p: number): boolean {
     return p > 0 && this.next() < p;
+  }
+}
+
+// Ziggurat tables for the standard exponential (Marsaglia & Tsang 2000, "The ziggurat method for generating
+// random variables", J. Stat. Softw. 5(8)): 256 layers of equal area V under exp(-x), the base layer
+// holding the tail beyond R. Positions are 24-bit (j < 2^24); layer i accepts j < ZIG_K[i] at once.
+const ZIG_R = 7.697117470131487;
+const ZIG_V = 3.949659822581572e-3;
+const ZIG_M = 16777216; // 2^24
+const ZIG_K = new Uint32Array(256);
+const ZIG_W = new Float64Array(256);
+const ZIG_F = new Float64Array(256);
+{
+  let de = ZIG_R;
+  let te = de;
+  const q = ZIG_V / Math.exp(-de);
+  ZIG_K[0] = Math.floor((de / q) * ZIG_M);
+  ZIG_K[1] = 0;
+  ZIG_W[0] = q / ZIG_M;
+  ZIG_W[255] = de / ZIG_M;
+  ZIG_F[0] = 1;
+  ZIG_F[255] = Math.exp(-de);
+  for (let i = 254; i >= 1; i--) {
+    de = -Math.log(ZIG_V / de + Math.exp(-de));
+    ZIG_K[i + 1] = Math.floor((de / te) * ZIG_M);
+    te = de;
+    ZIG_F[i] = Math.exp(-de);
+    ZIG_W[i] = de / ZIG_M;
   }
 }
 

@@ -144,30 +144,12 @@ export class Trace {
   /** Records a hop of `m` at node `node` that ends now. */
   record(m: Message, node: number, tOut: number, outcome: Outcome, port: string | null, reason: DeadLetterReason | null, edge: number): void {
     this.total++;
-    // one-entry caches: a run's spans repeat the same few port and type strings (usually the very same
-    // string objects), so most spans skip the Map lookups
-    let portIdx = -1;
-    if (port !== null) {
-      if (port === this.lastPort) portIdx = this.lastPortIdx;
-      else {
-        portIdx = this.strings.intern(port);
-        this.lastPort = port;
-        this.lastPortIdx = portIdx;
-      }
-    }
-    // interned for every span, kept or not: port indices (in the digest) must not depend on sampling
-    let typeIdx: number;
-    if (m.type === this.lastType) typeIdx = this.lastTypeIdx;
-    else {
-      typeIdx = this.strings.intern(m.type);
-      this.lastType = m.type;
-      this.lastTypeIdx = typeIdx;
-    }
     const reasonIdx = reason === null ? -1 : DEAD_LETTER_REASONS.indexOf(reason);
     // digest: every span, kept or not
     // Two lanes of multiply-xor over the span's fields (identifiers in one, times in the other), each
     // lane folded once per span. Tracing is on for every hop, so this is a third of the work of a full
-    // mix per field; it is a change detector, not a cryptographic hash.
+    // mix per field; it is a change detector, not a cryptographic hash. The port is not hashed: a message
+    // leaves by a port only over an edge, and the edge's source port is that port, so the edge covers it.
     f64[0] = m.arrivedAt;
     const tIn = u32[0] ^ Math.imul(u32[1], 0x9e3779b1);
     f64[0] = tOut;
@@ -175,7 +157,7 @@ export class Trace {
     let a = this.h1;
     a = Math.imul(a ^ m.seq, 0x01000193);
     a = Math.imul(a ^ (node + (outcome << 20) + ((reasonIdx + 1) << 24)), 0x01000193);
-    a = Math.imul(a ^ (portIdx + 1 + ((edge + 1) << 12)), 0x01000193);
+    a = Math.imul(a ^ (edge + 1), 0x01000193);
     a ^= a >>> 15;
     let b = this.h2;
     b = Math.imul(b ^ tIn, 0x5bd1e995);
@@ -185,6 +167,24 @@ export class Trace {
     this.h2 = b;
     if (this.cap === 0) return;
     if (this.threshold !== Infinity && sampleHash(m.root) >= this.threshold) return;
+    // only kept spans name their port and type, so only they intern them. One-entry caches: a run's spans
+    // repeat the same few port and type strings (usually the very same string objects).
+    let portIdx = -1;
+    if (port !== null) {
+      if (port === this.lastPort) portIdx = this.lastPortIdx;
+      else {
+        portIdx = this.strings.intern(port);
+        this.lastPort = port;
+        this.lastPortIdx = portIdx;
+      }
+    }
+    let typeIdx: number;
+    if (m.type === this.lastType) typeIdx = this.lastTypeIdx;
+    else {
+      typeIdx = this.strings.intern(m.type);
+      this.lastType = m.type;
+      this.lastTypeIdx = typeIdx;
+    }
     const i = this.written % this.cap;
     this.written++;
     this.msg[i] = m.seq;

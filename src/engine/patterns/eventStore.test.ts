@@ -90,12 +90,14 @@ describe('event store node', () => {
       headers: { 'aggregate-id': 'o-1', batch: 'true', 'expected-version': expected },
       payload: { events },
     });
+    // constant arrivals: each producer's one message arrives at its startAt (0, 10, 20, 30), in that order
     const t = TestSimulation.of(
       {
         a: [
           'producer',
           {
             rate: 1,
+            arrival: 'constant',
             count: 1,
             message: batch([
               { type: 'Placed', id: 'p1' },
@@ -107,6 +109,7 @@ describe('event store node', () => {
           'producer',
           {
             rate: 1,
+            arrival: 'constant',
             count: 1,
             startAt: 10,
             message: batch([
@@ -117,9 +120,9 @@ describe('event store node', () => {
         ],
         c: [
           'producer',
-          { rate: 1, count: 1, startAt: 20, message: batch([{ type: 'Shipped', id: 's1' }], '1') },
+          { rate: 1, arrival: 'constant', count: 1, startAt: 20, message: batch([{ type: 'Shipped', id: 's1' }], '1') },
         ],
-        d: ['producer', { rate: 1, count: 1, startAt: 30, message: batch([{ payload: 1 }]) }],
+        d: ['producer', { rate: 1, arrival: 'constant', count: 1, startAt: 30, message: batch([{ payload: 1 }]) }],
         store: 'event-store',
         bad: 'dead-letter',
         conflict: 'dead-letter',

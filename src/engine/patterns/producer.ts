@@ -27,7 +27,7 @@ export const producer: PatternDefinition = {
     let waiting = false; // the arrival clock is stopped while messages are blocked
 
     const poisson = c.arrival === 'poisson';
-    const gap = () => (poisson ? -meanGap * Math.log(ctx.rng.nextOpen()) : meanGap);
+    const gap = () => (poisson ? meanGap * ctx.rng.exponential() : meanGap);
 
     // header values are strings: a header that is exactly a numeric placeholder ("{{seq}}") is made text
     const fillHeaders = (seq: number, now: number): Record<string, string> => {
