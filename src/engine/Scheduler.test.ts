@@ -68,10 +68,26 @@ describe('Scheduler', () => {
     s.release(e);
     expect(e.msg).toBeNull();
     expect(e.data).toBeNull();
-    s.schedule(2, EventType.Timer, 4, 5, null, 'y');
+    s.schedule(2, EventType.Deliver, 4, 5, null, 'y');
     const f = s.pop()!;
     expect(f).toBe(e); // the same record, refilled
-    expect([f.time, f.type, f.node, f.arg, f.data]).toEqual([2, EventType.Timer, 4, 5, 'y']);
+    expect([f.time, f.type, f.node, f.arg, f.data]).toEqual([2, EventType.Deliver, 4, 5, 'y']);
+    // a timer from a run comes in the run's own record, with every field
+    s.schedule(3, EventType.Timer, 6, 7, null, 'z');
+    const g = s.pop()!;
+    expect([g.time, g.type, g.node, g.arg, g.data]).toEqual([3, EventType.Timer, 6, 7, 'z']);
+    s.release(g);
+    expect(g.data).toBeNull();
+  });
+
+  it('forEach can change the message and data of a pending timer in a run (what a crash does)', () => {
+    const s = new Scheduler();
+    for (let i = 0; i < 40; i++) s.schedule(10 + i, EventType.Timer, 1, i, null, `t${i}`); // one run, grown
+    s.forEach((r) => {
+      if (r.arg % 2 === 0) r.data = 'stale';
+    });
+    const out = drain(s).map(([, d]) => d);
+    expect(out).toEqual(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? 'stale' : `t${i}`)));
   });
 
   it('forEach visits every pending event; clear drops them', () => {

@@ -13,7 +13,10 @@
  *   time, a fixed poll interval, a fixed backoff) appends them to its run, which is sorted by
  *   construction; only the run's head sits in the heap. A timer that would break the order (a random
  *   service time shorter than one already pending) goes to the heap itself. With 100k timers pending in a
- *   few runs, the heap holds a few dozen entries instead of 100k, and stays in cache.
+ *   few runs, the heap holds a few dozen entries instead of 100k, and stays in cache. A run keeps its
+ *   timers' fields in ring buffers of its own (no record per timer), so popping one reads the next entries
+ *   of a few arrays in order, which the processor prefetches, instead of a record last touched 100k events
+ *   ago; `pop` hands it out in a record kept for the purpose.
  *
  * @example
  * const s = new Scheduler();
@@ -73,7 +76,9 @@ export class Scheduler {
   /** The time of the last event popped from the heap while the lane was empty; events for it go to the lane. */
   private laneTime = 0;
   /** Timer runs by node index (created on a node's first timer). */
-  private runs: (SlotQueue | undefined)[] = [];
+  private runs: (TimerRun | undefined)[] = [];
+  /** The record `pop` hands out for a timer taken from a run (slot -1: not pooled). */
+  private readonly runRecord: EventRecord & { slot: number } = { time: 0, seq: 0, type: EventType.Timer, node: 0, arg: 0, msg: null, data: null, slot: -1 };
   /** Events held in runs, and heap entries that stand for a run. */
   private inRuns = 0;
   private runEntries = 0;
@@ -91,28 +96,11 @@ export class Scheduler {
 
   /** Schedules an event; returns its sequence number. */
   schedule(time: number, type: EventType, node: number, arg: number, msg: Message | null, data: unknown): number {
-    let slot = this.freeSlots.pop();
-    if (slot === undefined) {
-      slot = this.records.length;
-      this.records.push({ time: 0, seq: 0, type: 0, node: 0, arg: 0, msg: null, data: null, slot });
-    }
-    const r = this.records[slot];
     const seq = this.nextSeq++;
-    r.time = time;
-    r.seq = seq;
-    r.type = type;
-    r.node = node;
-    r.arg = arg;
-    r.msg = msg;
-    r.data = data;
-    if (time === this.laneTime) {
-      this.lane.push(slot, time);
-      return seq;
-    }
-    if (type === EventType.Timer) {
+    if (type === EventType.Timer && time !== this.laneTime) {
       const run = this.runs[node] ?? this.newRun(node);
       if (run.size === 0) {
-        run.push(slot, time);
+        run.push(time, seq, arg, msg, data);
         this.inRuns++;
         this.runEntries++;
         this.pushHeap(time, seq, -1 - node);
@@ -120,12 +108,26 @@ export class Scheduler {
       }
       if (time >= run.tailTime) {
         // due no earlier than the run's last timer, and scheduled after it: the run stays sorted
-        run.push(slot, time);
+        run.push(time, seq, arg, msg, data);
         this.inRuns++;
         return seq;
       }
     }
-    this.pushHeap(time, seq, slot);
+    let slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      slot = this.records.length;
+      this.records.push({ time: 0, seq: 0, type: 0, node: 0, arg: 0, msg: null, data: null, slot });
+    }
+    const r = this.records[slot];
+    r.time = time;
+    r.seq = seq;
+    r.type = type;
+    r.node = node;
+    r.arg = arg;
+    r.msg = msg;
+    r.data = data;
+    if (time === this.laneTime) this.lane.push(slot);
+    else this.pushHeap(time, seq, slot);
     return seq;
   }
 
@@ -143,16 +145,16 @@ export class Scheduler {
       this.popHeap();
     } else {
       // a run's head: take it, and put the run's next timer in its place in the heap
-      const run = this.runs[-1 - top]!;
-      r = this.records[run.shift()];
+      const node = -1 - top;
+      const run = this.runs[node]!;
+      r = this.runRecord;
+      r.node = node;
+      run.shift(r);
       this.inRuns--;
       if (run.size === 0) {
         this.popHeap();
         this.runEntries--;
-      } else {
-        const next = this.records[run.head()];
-        this.replaceTop(next.time, next.seq, top);
-      }
+      } else this.replaceTop(run.headTime(), run.headSeq(), top);
     }
     if (this.lane.size === 0) this.laneTime = r.time;
     return r;
@@ -162,13 +164,26 @@ export class Scheduler {
   release(r: EventRecord): void {
     r.msg = null;
     r.data = null;
-    this.freeSlots.push((r as EventRecord & { slot: number }).slot);
+    const slot = (r as EventRecord & { slot: number }).slot;
+    if (slot >= 0) this.freeSlots.push(slot);
   }
 
-  /** Visits every pending event (for accounting checks and inspection; not on the hot path). */
+  /**
+   * Visits every pending event (for accounting checks and inspection; not on the hot path). The visitor
+   * may change an event's `msg` and `data` (a crash makes its node's timers stale); other changes are lost.
+   */
   forEach(fn: (r: EventRecord) => void): void {
     for (let i = 0; i < this.n; i++) if (this.slots[i] >= 0) fn(this.records[this.slots[i]]);
-    for (const run of this.runs) if (run !== undefined) for (let i = 0; i < run.size; i++) fn(this.records[run.at(i)]);
+    const r: EventRecord = { time: 0, seq: 0, type: EventType.Timer, node: 0, arg: 0, msg: null, data: null };
+    this.runs.forEach((run, node) => {
+      if (run === undefined) return;
+      for (let i = 0; i < run.size; i++) {
+        r.node = node;
+        run.read(i, r);
+        fn(r);
+        run.write(i, r.msg, r.data);
+      }
+    });
     for (let i = 0; i < this.lane.size; i++) fn(this.records[this.lane.at(i)]);
   }
 
@@ -185,8 +200,8 @@ export class Scheduler {
     this.runEntries = 0;
   }
 
-  private newRun(node: number): SlotQueue {
-    const run = new SlotQueue();
+  private newRun(node: number): TimerRun {
+    const run = new TimerRun();
     this.runs[node] = run;
     return run;
   }
@@ -265,15 +280,13 @@ export class Scheduler {
   }
 }
 
-/** A FIFO of event slots in a ring buffer (a power of two, so positions wrap with a mask): the lane, and each timer run. */
+/** A FIFO of event slots in a ring buffer (a power of two, so positions wrap with a mask): the lane. */
 class SlotQueue {
   private buf = new Int32Array(16);
   private start = 0;
   size = 0;
-  /** Time of the last event appended (a run appends only events due no earlier). */
-  tailTime = -Infinity;
 
-  push(slot: number, time: number): void {
+  push(slot: number): void {
     if (this.size === this.buf.length) {
       const buf = new Int32Array(this.buf.length * 2);
       for (let i = 0; i < this.size; i++) buf[i] = this.buf[(this.start + i) & (this.buf.length - 1)];
@@ -281,11 +294,6 @@ class SlotQueue {
       this.start = 0;
     }
     this.buf[(this.start + this.size++) & (this.buf.length - 1)] = slot;
-    this.tailTime = time;
-  }
-
-  head(): number {
-    return this.buf[this.start];
   }
 
   shift(): number {
@@ -297,5 +305,97 @@ class SlotQueue {
 
   at(i: number): number {
     return this.buf[(this.start + i) & (this.buf.length - 1)];
+  }
+}
+
+/**
+ * One node's timers in due order: their fields in parallel ring buffers (a power of two long), oldest
+ * first. Appends only timers due no earlier than the last one (`tailTime`), so it stays sorted.
+ */
+class TimerRun {
+  private times = new Float64Array(16);
+  private seqs = new Float64Array(16);
+  private args = new Int32Array(16);
+  private msgs: (Message | null)[] = new Array<Message | null>(16).fill(null);
+  private datas: unknown[] = new Array<unknown>(16).fill(null);
+  private start = 0;
+  size = 0;
+  /** Due time of the last timer appended. */
+  tailTime = -Infinity;
+
+  push(time: number, seq: number, arg: number, msg: Message | null, data: unknown): void {
+    if (this.size === this.times.length) this.grow();
+    const i = (this.start + this.size++) & (this.times.length - 1);
+    this.times[i] = time;
+    this.seqs[i] = seq;
+    this.args[i] = arg;
+    this.msgs[i] = msg;
+    this.datas[i] = data;
+    this.tailTime = time;
+  }
+
+  headTime(): number {
+    return this.times[this.start];
+  }
+
+  headSeq(): number {
+    return this.seqs[this.start];
+  }
+
+  /** Moves the oldest timer into `r` (all fields but `node`) and removes it. */
+  shift(r: EventRecord): void {
+    const i = this.start;
+    r.time = this.times[i];
+    r.seq = this.seqs[i];
+    r.type = EventType.Timer;
+    r.arg = this.args[i];
+    r.msg = this.msgs[i];
+    r.data = this.datas[i];
+    this.msgs[i] = null;
+    this.datas[i] = null;
+    this.start = (i + 1) & (this.times.length - 1);
+    this.size--;
+  }
+
+  /** Copies the k-th oldest timer into `r` (all fields but `node`). */
+  read(k: number, r: EventRecord): void {
+    const i = (this.start + k) & (this.times.length - 1);
+    r.time = this.times[i];
+    r.seq = this.seqs[i];
+    r.type = EventType.Timer;
+    r.arg = this.args[i];
+    r.msg = this.msgs[i];
+    r.data = this.datas[i];
+  }
+
+  /** Replaces the message and data of the k-th oldest timer. */
+  write(k: number, msg: Message | null, data: unknown): void {
+    const i = (this.start + k) & (this.times.length - 1);
+    this.msgs[i] = msg;
+    this.datas[i] = data;
+  }
+
+  private grow(): void {
+    const old = this.times.length;
+    const cap = old * 2;
+    const times = new Float64Array(cap);
+    const seqs = new Float64Array(cap);
+    const args = new Int32Array(cap);
+    const msgs = new Array<Message | null>(cap).fill(null);
+    const datas = new Array<unknown>(cap).fill(null);
+    for (let k = 0; k < this.size; k++) {
+      const i = (this.start + k) & (old - 1);
+      times[k] = this.times[i];
+      seqs[k] = this.seqs[i];
+      args[k] = this.args[i];
+      msgs[k] = this.msgs[i];
+      datas[k] = this.datas[i];
+    }
+    this.times = times;
+    this.seqs = seqs;
+    this.args = args;
+    this.msgs = msgs;
+    this.datas = datas;
+    this.start = 0;
   }
 }
