@@ -72,10 +72,13 @@ describe('Scheduler', () => {
     const f = s.pop()!;
     expect(f).toBe(e); // the same record, refilled
     expect([f.time, f.type, f.node, f.arg, f.data]).toEqual([2, EventType.Deliver, 4, 5, 'y']);
-    // a timer from a run comes in the run's own record, with every field
-    s.schedule(3, EventType.Timer, 6, 7, null, 'z');
+    // a node's second pending timer starts its run; it comes in the run's own record, with every field
+    s.schedule(3, EventType.Timer, 6, 7, null, 'z1');
+    s.schedule(4, EventType.Timer, 6, 8, null, 'z2');
+    expect((s as unknown as { n: number }).n).toBe(2); // the first timer's record and the run's head
+    s.release(s.pop()!);
     const g = s.pop()!;
-    expect([g.time, g.type, g.node, g.arg, g.data]).toEqual([3, EventType.Timer, 6, 7, 'z']);
+    expect([g.time, g.type, g.node, g.arg, g.data]).toEqual([4, EventType.Timer, 6, 8, 'z2']);
     s.release(g);
     expect(g.data).toBeNull();
   });
@@ -113,7 +116,7 @@ describe('Scheduler timer runs', () => {
     s.schedule(50, EventType.Timer, 0, 0, null, 'early');
     expect(s.size).toBe(2001);
     const heapEntries = (s as unknown as { n: number }).n;
-    expect(heapEntries).toBe(3); // the two runs' heads and the early timer
+    expect(heapEntries).toBe(5); // each node's first timer, the two runs' heads and the early timer
     const order = drain(s).map(([, d]) => d);
     expect(order.slice(0, 5)).toEqual(['early', 'a0', 'b0', 'a1', 'b1']);
     expect(order).toHaveLength(2001);

@@ -12,7 +12,8 @@
  * - A run per node for timers: a node whose timers come due in the order it sets them (a constant service
  *   time, a fixed poll interval, a fixed backoff) appends them to its run, which is sorted by
  *   construction; only the run's head sits in the heap. A timer that would break the order (a random
- *   service time shorter than one already pending) goes to the heap itself. With 100k timers pending in a
+ *   service time shorter than one already pending) goes to the heap itself, and so does a node's only
+ *   pending timer (a run starts with the second). With 100k timers pending in a
  *   few runs, the heap holds a few dozen entries instead of 100k, and stays in cache. A run keeps its
  *   timers' fields in ring buffers of its own (no record per timer), so popping one reads the next entries
  *   of a few arrays in order, which the processor prefetches, instead of a record last touched 100k events
@@ -99,14 +100,15 @@ export class Scheduler {
     const seq = this.nextSeq++;
     if (type === EventType.Timer && time !== this.laneTime) {
       const run = this.runs[node] ?? this.newRun(node);
-      if (run.size === 0) {
+      // a node's only pending timer goes to the heap: a run pays off from the second one on
+      if (run.size === 0 && run.inHeap > 0) {
         run.push(time, seq, arg, msg, data);
         this.inRuns++;
         this.runEntries++;
         this.pushHeap(time, seq, -1 - node);
         return seq;
       }
-      if (time >= run.tailTime) {
+      if (run.size > 0 && time >= run.tailTime) {
         // due no earlier than the run's last timer, and scheduled after it: the run stays sorted
         run.push(time, seq, arg, msg, data);
         this.inRuns++;
@@ -127,7 +129,10 @@ export class Scheduler {
     r.msg = msg;
     r.data = data;
     if (time === this.laneTime) this.lane.push(slot);
-    else this.pushHeap(time, seq, slot);
+    else {
+      if (type === EventType.Timer) this.runs[node]!.inHeap++;
+      this.pushHeap(time, seq, slot);
+    }
     return seq;
   }
 
@@ -143,6 +148,7 @@ export class Scheduler {
     if (top >= 0) {
       r = this.records[top];
       this.popHeap();
+      if (r.type === EventType.Timer) this.runs[r.node]!.inHeap--;
     } else {
       // a run's head: take it, and put the run's next timer in its place in the heap
       const node = -1 - top;
@@ -322,6 +328,8 @@ class TimerRun {
   size = 0;
   /** Due time of the last timer appended. */
   tailTime = -Infinity;
+  /** The node's timers that wait in the heap itself (out of order, or the only one pending). */
+  inHeap = 0;
 
   push(time: number, seq: number, arg: number, msg: Message | null, data: unknown): void {
     if (this.size === this.times.length) this.grow();
