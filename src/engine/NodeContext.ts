@@ -109,6 +109,8 @@ export class NodeContextImpl implements NodeContext<Record<string, unknown>> {
       deadLetterDetail: null,
       attempt: 0,
     };
+    const alive = sim.aliveRoots;
+    if (alive !== null) alive.add(seq, 1);
     if (sim.hookCreated) sim.hooks!.created(this.index, m);
     return m;
   }
@@ -141,6 +143,8 @@ export class NodeContextImpl implements NodeContext<Record<string, unknown>> {
       deadLetterDetail: null,
       attempt: 0,
     };
+    const alive = sim.aliveRoots;
+    if (alive !== null) alive.add(msg.root, 1);
     if (sim.hookCreated) sim.hooks!.created(this.index, m);
     return m;
   }

@@ -25,6 +25,7 @@ import { Counter, Metrics } from './metrics';
 import type { EdgeHandle, NodeBehavior, NodeView, PatternDefinition } from './pattern';
 import { PATTERNS } from './patterns/index';
 import { Rng } from './rng';
+import type { SeqTable } from './seqTable';
 import { EventType, Scheduler, type EventRecord } from './Scheduler';
 import { Outcome, Trace, type TraceOptions } from './trace';
 
@@ -106,8 +107,14 @@ export class Simulation {
   readonly hookAt: Uint8Array;
   /** @internal Whether every hop that ends a journey, at any node, goes to the hooks. */
   hookEnds = false;
-  /** @internal Whether every message born goes to the hooks. */
+  /** @internal Whether every message born goes to the hooks (the fault layer, when it tracks messages). */
   hookCreated = false;
+  /**
+   * @internal Live messages per conversation root, counted here at every birth when an invariant needs
+   * them (no-loss; the monitor counts the ends), else null. A direct count, not a hook call, because it
+   * runs for every message born.
+   */
+  aliveRoots: SeqTable | null = null;
   /** @internal Multiplier of timer delays per node (slow faults), or null when no fault can slow a node. */
   timeScale: Float64Array | null = null;
   private nextSeq = 1;

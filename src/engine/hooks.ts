@@ -3,8 +3,10 @@
  * them only where they asked for it (hookSites.ts): they set its `hookAt` bits, `hookEnds` and
  * `hookCreated` as they are built or added. Sites that need one part call it directly
  * (`Simulation.faultLayer.intercept` before an event, `.receive` before a message is processed;
- * `Simulation.monitor.arrived` after a delivery); `left` (a hop ends) and `created` (a message is born)
- * go to both parts through this object. A slow fault scales timers through `Simulation.timeScale`.
+ * `Simulation.monitor.arrived` after a delivery); `left` (a hop ends) goes to both parts through this
+ * object, and `created` (a message is born) to the fault layer while it tracks messages. The invariants'
+ * count of live messages per conversation is kept by the simulation itself (`Simulation.aliveRoots`). A
+ * slow fault scales timers through `Simulation.timeScale`.
  *
  * @example
  * const sim = new Simulation(topology);
@@ -31,10 +33,9 @@ export class RunHooks {
     if (this.invariants !== null) this.invariants.left(node, m, outcome, reason);
   }
 
-  /** A message was created at a node. */
+  /** A message was created at a node (called while the fault layer tracks messages; births for invariants are counted in `Simulation.aliveRoots`). */
   created(node: number, m: Message): void {
     if (this.faults !== null && this.faults.tracking) this.faults.created(node, m);
-    if (this.invariants !== null) this.invariants.created(m);
   }
 
   /** Messages held back by faults, counted as in transit. */

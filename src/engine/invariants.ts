@@ -335,7 +335,8 @@ export class InvariantMonitor {
       if (this.onLeave[i] !== null) sim.hookAt[i] |= HOOK_LEAVES;
     }
     if (this.onEnd.length > 0 || this.aliveRoots !== null) sim.hookEnds = true;
-    if (this.aliveRoots !== null) sim.hookCreated = true;
+    // births are counted by the simulation itself (see Simulation.aliveRoots); copies a fault makes, by `created`
+    if (this.aliveRoots !== null) sim.aliveRoots = this.aliveRoots;
   }
 
   /** A message arrived at a node. */
@@ -344,7 +345,7 @@ export class InvariantMonitor {
     if (list !== null) for (let i = 0; i < list.length; i++) list[i].arrived!(node, m, this.sim.now);
   }
 
-  /** A message was born (created, derived or copied by a fault). */
+  /** A message was born outside `createMessage` and `derive` (a fault's copy), which count theirs in `Simulation.aliveRoots`. */
   created(m: Message): void {
     if (this.aliveRoots !== null) this.aliveRoots.add(m.root, 1);
   }
