@@ -136,6 +136,21 @@ describe('order-per-key and latency', () => {
     expect(inv.first.every((v) => v.at >= 300 && v.at <= 550)).toBe(true);
   });
 
+  it('order: whole-number keys (kept in a table) give the verdicts their text twins give (kept in a map)', () => {
+    const flow = (key: string) =>
+      build({ p: every(10, 300, { n: '{{randInt 0 3}}' }), s: 'sink' }, ['p -> s'], [
+        { id: 'o', kind: 'order-per-key', at: 's', key },
+      ], [{ id: 'shuffle', target: { edge: 'e1' }, type: 'reorder', probability: 0.5, maxDelay: 50, at: 300, for: 1500 }])
+        .run()
+        .invariants![0];
+    // one key, three keyings: a small whole number (the table), a large one and text (the map)
+    const [small, big, text] = ['payload.n', 'payload.n + 5000', '"k" + payload.n'].map(flow);
+    expect(small.violations).toBeGreaterThan(5);
+    expect(big.violations).toBe(small.violations);
+    expect(text.violations).toBe(small.violations);
+    expect(small.first.map((v) => v.detail)).toEqual(text.first.map((v) => v.detail));
+  });
+
   it('latency: the percentile against the bound, end to end or at the node', () => {
     const flow = (under: number, measure: 'end-to-end' | 'node') =>
       build({ p: every(10, 100), w: ['service-activator', { serviceTime: { dist: 'uniform', min: 0, max: 8 } }], s: 'sink' }, ['p -> w', 'w -> s'], [
