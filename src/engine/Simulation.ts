@@ -378,7 +378,9 @@ export class Simulation {
   }
 
   private dispatch(ev: EventRecord): void {
-    if ((this.hookAt[ev.node] & INTERCEPTS[ev.type]) !== 0 && this.faultLayer!.intercept(ev)) {
+    // one load for a node without hook sites (every node of a run without faults and invariants)
+    const sites = this.hookAt[ev.node];
+    if (sites !== 0 && (sites & INTERCEPTS[ev.type]) !== 0 && this.faultLayer!.intercept(ev)) {
       if (ev.type === EventType.Deliver) this.pending[ev.node]--;
       return;
     }
@@ -395,11 +397,11 @@ export class Simulation {
         const edge = ev.arg < -1 ? -2 - ev.arg : ev.arg;
         if (edge < 0 || this.edges[edge].source !== m.deliveredBy) m.deliveredBy = -1;
         this.metrics.add(ev.node, Counter.Received);
-        if ((this.hookAt[ev.node] & HOOK_ARRIVED) !== 0) this.monitor!.arrived(ev.node, m);
+        if (sites !== 0 && (this.hookAt[ev.node] & HOOK_ARRIVED) !== 0) this.monitor!.arrived(ev.node, m);
         const maxHops = this.settings.maxHops;
         // the common case first: within the hop limit and not expired
         if (m.hops <= maxHops && (m.expiresAt === null || this.now <= m.expiresAt)) {
-          if ((this.hookAt[ev.node] & HOOK_RECEIVES) === 0 || !this.faultLayer!.receive(ev.node, m)) node.behavior.onMessage(m, ev.data as string);
+          if (sites === 0 || (this.hookAt[ev.node] & HOOK_RECEIVES) === 0 || !this.faultLayer!.receive(ev.node, m)) node.behavior.onMessage(m, ev.data as string);
         }
         // a dead-letter channel keeps what reaches it: checking hops and TTL there would drop the very
         // messages (hop-limit, expired) it exists to keep

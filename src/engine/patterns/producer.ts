@@ -32,17 +32,23 @@ export const producer: PatternDefinition = {
     // header values are strings: a header that is exactly a numeric placeholder ("{{seq}}") is made text
     const fillHeaders = (seq: number, now: number): Record<string, string> => {
       const h = headers.fill(ctx.rng, seq, now) as Record<string, unknown>;
-      if (!headers.isStatic) for (const k of Object.keys(h)) if (typeof h[k] !== 'string') h[k] = String(h[k]);
+      for (const k of Object.keys(h)) if (typeof h[k] !== 'string') h[k] = String(h[k]);
       return h as Record<string, string>;
     };
 
-    // one init object, refilled per message: createMessage copies what it needs and keeps no reference
-    const init: MessageInit = { kind: t.kind, type: t.type, headers: {}, payload: null, ttl: t.ttl, priority: t.priority };
+    // one init object, refilled per message: createMessage copies what it needs and keeps no reference.
+    // A template without placeholders is the same value for every message (messages share it, as they
+    // share a static payload: patterns replace a payload or headers, they never change one in place)
+    const staticHeaders = headers.isStatic ? (headers.fill(ctx.rng, 0, 0) as Record<string, string>) : null;
+    const staticPayload = payload.isStatic ? payload.fill(ctx.rng, 0, 0) : null;
+    const init: MessageInit = { kind: t.kind, type: t.type, headers: staticHeaders ?? {}, payload: staticPayload, ttl: t.ttl, priority: t.priority };
     const make = (): Message => {
       made++;
-      const now = ctx.now();
-      init.headers = fillHeaders(made, now);
-      init.payload = payload.fill(ctx.rng, made, now);
+      if (staticHeaders === null || staticPayload === null) {
+        const now = ctx.now();
+        if (staticHeaders === null) init.headers = fillHeaders(made, now);
+        if (staticPayload === null) init.payload = payload.fill(ctx.rng, made, now);
+      }
       return ctx.createMessage(init, true);
     };
 
