@@ -83,6 +83,22 @@ describe('Scheduler', () => {
     expect(g.data).toBeNull();
   });
 
+  it('popDue(until) takes only an event due at or before until, from the heap or the lane', () => {
+    const s = new Scheduler();
+    s.schedule(5, EventType.Deliver, 0, 0, null, 'a');
+    expect(s.popDue(4)).toBeUndefined();
+    const a = s.popDue(5)!;
+    expect(a.data).toBe('a');
+    s.release(a);
+    s.schedule(5, EventType.Deliver, 0, 0, null, 'lane'); // at the time just popped: the lane
+    s.schedule(9, EventType.Timer, 1, 0, null, 'heap');
+    expect(s.popDue(4)).toBeUndefined(); // the lane's time (5) is after 4
+    expect(s.popDue(5)!.data).toBe('lane');
+    expect(s.popDue(8)).toBeUndefined();
+    expect(s.size).toBe(1);
+    expect(s.popDue(9)!.data).toBe('heap');
+  });
+
   it('forEach can change the message and data of a pending timer in a run (what a crash does)', () => {
     const s = new Scheduler();
     for (let i = 0; i < 40; i++) s.schedule(10 + i, EventType.Timer, 1, i, null, `t${i}`); // one run, grown

@@ -138,11 +138,19 @@ export class Scheduler {
 
   /** Removes and returns the earliest event, or undefined. Call `release` when done with it. */
   pop(): EventRecord | undefined {
+    return this.popDue(Infinity);
+  }
+
+  /**
+   * Removes and returns the earliest event if it is due at or before `until`, else undefined (the run
+   * loop's test and pop in one call: a time returned from a call that is not inlined costs an allocation).
+   */
+  popDue(until: number): EventRecord | undefined {
     if (this.lane.size !== 0 && (this.n === 0 || this.times[0] > this.laneTime)) {
       // the heap holds nothing at or before the lane's time: the lane's oldest is next
-      return this.records[this.lane.shift()];
+      return this.laneTime <= until ? this.records[this.lane.shift()] : undefined;
     }
-    if (this.n === 0) return undefined;
+    if (this.n === 0 || this.times[0] > until) return undefined;
     const top = this.slots[0];
     let r: EventRecord & { slot: number };
     if (top >= 0) {

@@ -226,11 +226,12 @@ export class Simulation {
     this.stopRequested = false;
     let n = 0;
     while (n < maxEvents && !this.stopRequested && metrics.completed < untilCompleted) {
-      if (sched.peekTime() > until) {
+      const ev = sched.popDue(until);
+      if (ev === undefined) {
+        // nothing left at or before `until`
         if (until > this.now) this.now = until;
         break;
       }
-      const ev = sched.pop()!;
       this.now = ev.time;
       this.dispatch(ev);
       sched.release(ev);
