@@ -13,8 +13,8 @@
  *   time, a fixed poll interval, a fixed backoff) appends them to its run, which is sorted by
  *   construction; only the run's head sits in the heap. A timer that would break the order (a random
  *   service time shorter than one already pending) goes to the heap itself, and so does a node's only
- *   pending timer (a run starts with the second). With 100k timers pending in a
- *   few runs, the heap holds a few dozen entries instead of 100k, and stays in cache. A run keeps its
+ *   pending timer (a run starts with the second). With 100k timers pending in a few runs, the heap holds
+ *   a few dozen entries instead of 100k, and stays in cache. A run keeps its
  *   timers' fields in ring buffers of its own (no record per timer), so popping one reads the next entries
  *   of a few arrays in order, which the processor prefetches, instead of a record last touched 100k events
  *   ago; `pop` hands it out in a record kept for the purpose.
