@@ -361,12 +361,7 @@ class TimerRun {
   /** Moves the oldest timer into `r` (all fields but `node`) and removes it. */
   shift(r: EventRecord): void {
     const i = this.start;
-    r.time = this.times[i];
-    r.seq = this.seqs[i];
-    r.type = EventType.Timer;
-    r.arg = this.args[i];
-    r.msg = this.msgs[i];
-    r.data = this.datas[i];
+    this.read(0, r);
     this.msgs[i] = null;
     this.datas[i] = null;
     this.start = (i + 1) & (this.times.length - 1);
