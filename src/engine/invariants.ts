@@ -1,9 +1,11 @@
 /**
  * Live invariants: guarantees from the topology's `invariants` list, checked while the run goes, from the
- * same hops the trace records (every hop, not only the sampled ones). A violation is found the moment it
- * happens (exactly-once, order) or the moment a conversation ends without reaching its destination
- * (no-loss); a latency bound is judged on the histogram so far. `results()` can be read at any time; the run
- * report carries them at the end, and the headless runner exits non-zero when one fails.
+ * same hops the trace records (every hop, not only the sampled ones). The monitor logs the hops its
+ * checkers asked for (`HopLog`), and they read the log in batches of up to 1,024 hops — and whenever
+ * results are asked for, so `results()` is exact at any time. A violation carries the virtual time it
+ * happened (exactly-once, order), or the time a conversation ended without reaching its destination
+ * (no-loss); a latency bound is judged on the histogram so far. The run report carries the results at the
+ * end, and the headless runner exits non-zero when one fails.
  *
  * Kinds (see docs/topology-format.md, "Faults and invariants"):
  * - `no-loss` from A to B: every conversation (by root message) that leaves A by a success port is received
@@ -17,8 +19,9 @@
  *   under the bound.
  *
  * Extension point: a new kind (such as "every saga terminates") is a schema variant in
- * src/model/faults.ts and a factory in `CHECKERS` below; a checker sees arrivals, departures and message
- * births through the three optional methods of {@link Checker}.
+ * src/model/faults.ts and a factory in `CHECKERS` below. A checker names the nodes whose arrivals and
+ * departures it reads and whether it reads the end of every journey, and reads them from the log (see
+ * {@link Checker}).
  */
 import type { Invariant, InvariantKind, InvariantSpec } from '../model/faults';
 import { invariantSchema } from '../model/faults';
@@ -26,6 +29,7 @@ import type { DeadLetterReason, Message } from '../model/message';
 import { Histogram } from './histogram';
 import { ENDS_JOURNEY, HOOK_ARRIVED, HOOK_LEAVES } from './hookSites';
 import { compileKey, type KeyOf, type MessageKey } from './messageKey';
+import { messageId } from './NodeContext';
 import { SeqBits, SeqTable } from './seqTable';
 import type { Simulation } from './Simulation';
 import { Outcome } from './trace';
@@ -59,18 +63,68 @@ export interface InvariantResult {
   nodes: string[];
 }
 
+// A hop's code in the log is `node << 8 | what`: `what` is a departure's `Outcome` (0–7) or `ARRIVAL`,
+// with `END` added when the departure ends the message's journey.
+/** `what` of an arrival. */
+export const ARRIVAL = 0x40;
+/** The flag of a departure that ends a message's journey (then `HopLog.alive` is set). */
+export const END = 0x80;
+/** The code of an arrival at `node` (`what` = `ARRIVAL`) or a departure from it (`what` = its outcome), without `END`. */
+export const hopCode = (node: number, what: number): number => (node << 8) | what;
+/** `what` of a hop's code. */
+export const hopWhat = (code: number): number => code & 0x7f;
+
 /**
- * What the monitor tells a checker; `node` is a node index. `arrived` and `left` are called for the nodes
- * the invariant names; `ended` for every message whose journey ends anywhere (completed, dropped, stored in
- * a dead-letter channel, merged).
+ * The hops the monitor has seen and its checkers have not read yet, in the order they happened: arrivals
+ * at the nodes the checkers watch, departures from them, and (when a checker reads them) the end of every
+ * message's journey. One column per field, so logging a hop is a few array writes and a checker reads a
+ * batch in a tight loop of its own. The log holds numbers and constants, not the messages: what a checker
+ * needs of a message is read as the hop is logged (the times, its seq and root, and through
+ * `Checker.capture` its keys), as the message may change or be gone when the batch is read.
+ */
+export class HopLog {
+  /** Hops per batch: the checkers read the log when it is full, and whenever results are asked for. */
+  static readonly CAPACITY = 1024;
+  /** Hops logged (entries 0 … length − 1). */
+  length = 0;
+  /** What happened where: `hopCode(node, outcome or ARRIVAL)`, with `END` added for the end of a journey. */
+  readonly hop = new Int32Array(HopLog.CAPACITY);
+  /** Virtual time of the hop. */
+  readonly time = new Float64Array(HopLog.CAPACITY);
+  /** Arrival: the message's age (now − createdAt). Departure: its time at the node (now − arrivedAt). */
+  readonly elapsed = new Float64Array(HopLog.CAPACITY);
+  /** Set only for a hop with `END`: messages of its conversation still alive after it. */
+  readonly alive = new Int32Array(HopLog.CAPACITY);
+  /** The message's seq (its id is `messageId(seq)`) and its conversation's root. */
+  readonly seq = new Uint32Array(HopLog.CAPACITY);
+  readonly root = new Uint32Array(HopLog.CAPACITY);
+  /** A departure's dead-letter reason (null for none), and, only when there is one, the message's `deadLetterDetail`. */
+  readonly reason: (DeadLetterReason | null)[] = new Array<DeadLetterReason | null>(HopLog.CAPACITY).fill(null);
+  readonly detail: (string | null)[] = new Array<string | null>(HopLog.CAPACITY).fill(null);
+}
+
+/**
+ * A checker of one invariant. It names the nodes whose arrivals and departures it wants (node indices)
+ * and whether it wants the end of every journey; the monitor logs those hops, and the checker reads them
+ * in batches through `scan`, in the order they happened.
  */
 export interface Checker {
-  /** The nodes whose arrivals and departures it wants (default: every node the invariant names). */
+  /** Nodes whose arrivals it reads. */
   arrivalsAt?: readonly number[];
+  /** Nodes whose departures (every outcome) it reads. */
   departuresAt?: readonly number[];
-  arrived?(node: number, m: Message, now: number): void;
-  left?(node: number, m: Message, outcome: number, reason: DeadLetterReason | null, now: number): void;
-  ended?(node: number, m: Message, outcome: number, reason: DeadLetterReason | null, now: number): void;
+  /**
+   * Whether it reads the end of every message's journey, at any node (completed, dropped, stored in a
+   * dead-letter channel, merged); the log then carries the conversation's live messages after each end.
+   */
+  ends?: boolean;
+  /**
+   * Called as a hop it reads at one of its nodes is logged, with the hop's index in the log: to read what
+   * the message may no longer say when the batch is read (a key from its payload or headers).
+   */
+  capture?(slot: number, m: Message): void;
+  /** Reads the hops logged since the last call (entries 0 … `log.length` − 1). */
+  scan(log: HopLog): void;
   result(now: number): InvariantResult;
 }
 
@@ -79,8 +133,6 @@ export interface CheckerContext {
   sim: Simulation;
   /** Index of a node by id (validated to exist). */
   node(id: string): number;
-  /** Live messages per conversation root, kept by the monitor when a checker asks for it. */
-  alive(): SeqTable;
 }
 
 const FIRST = 10;
@@ -114,53 +166,70 @@ const OPEN_BAD = 2;
 function noLoss(inv: Extract<Invariant, { kind: 'no-loss' }>, c: CheckerContext): Checker {
   const from = c.node(inv.from);
   const to = c.node(inv.to);
-  const alive = c.alive();
   // conversations that left `from` and have not reached `to`: OPEN, or OPEN_BAD with the first bad end kept
   const state = new SeqTable();
   const bad = new Map<number, InvariantViolation>();
   const v = new Violations();
   let checked = 0;
   let pending = 0;
+  // the end of a journey (entry i of the log) in a conversation that left `from`
+  const ended = (log: HopLog, i: number, root: number) => {
+    const s = state.get(root);
+    if (s === 0) return;
+    if (s === OPEN) {
+      const node = log.hop[i] >> 8;
+      const outcome = hopWhat(log.hop[i]);
+      const reason = log.reason[i];
+      let detail: string | null = null;
+      if (outcome === Outcome.Dropped && reason !== null && FAULT_REASONS.has(reason)) {
+        const more = log.detail[i];
+        detail = `dropped (${reason}) at "${c.sim.nodes[node].id}"${more ? ': ' + more : ''}`;
+      } else if (outcome === Outcome.Completed && node !== to) detail = `completed at "${c.sim.nodes[node].id}" without reaching "${inv.to}"`;
+      if (detail !== null) {
+        state.set(root, OPEN_BAD);
+        bad.set(root, { message: messageId(log.seq[i]), at: log.time[i], detail });
+      }
+    }
+    // a conversation with nothing alive is over
+    if (log.alive[i] === 0) {
+      state.set(root, 0);
+      pending--;
+      const b = bad.get(root);
+      if (b !== undefined) {
+        bad.delete(root);
+        v.add(b);
+      }
+    }
+  };
   return {
     arrivalsAt: [to],
     departuresAt: [from],
-    arrived(node, m) {
-      if (node !== to) return;
-      const s = state.get(m.root);
-      if (s === 0) return;
-      state.set(m.root, 0);
-      pending--;
-      if (s === OPEN_BAD) bad.delete(m.root);
-    },
-    left(node, m, outcome) {
-      if (node === from && outcome === Outcome.Forwarded && state.get(m.root) === 0) {
-        state.set(m.root, OPEN);
-        checked++;
-        pending++;
-      }
-    },
-    ended(node, m, outcome, reason, now) {
-      const s = state.get(m.root);
-      if (s === 0) return;
-      if (s === OPEN) {
-        let detail: string | null = null;
-        if (outcome === Outcome.Dropped && reason !== null && FAULT_REASONS.has(reason)) {
-          detail = `dropped (${reason}) at "${c.sim.nodes[node].id}"${m.deadLetterDetail ? ': ' + m.deadLetterDetail : ''}`;
-        } else if (outcome === Outcome.Completed && node !== to) detail = `completed at "${c.sim.nodes[node].id}" without reaching "${inv.to}"`;
-        if (detail !== null) {
-          state.set(m.root, OPEN_BAD);
-          bad.set(m.root, { message: m.id, at: now, detail });
+    ends: true,
+    scan(log) {
+      const { hop: hops, root: roots } = log;
+      const arrival = hopCode(to, ARRIVAL);
+      const departure = hopCode(from, Outcome.Forwarded);
+      for (let i = 0; i < log.length; i++) {
+        const h = hops[i];
+        if ((h & ARRIVAL) !== 0) {
+          if (h !== arrival) continue;
+          const root = roots[i];
+          const s = state.get(root);
+          if (s === 0) continue;
+          state.set(root, 0);
+          pending--;
+          if (s === OPEN_BAD) bad.delete(root);
+          continue;
         }
-      }
-      // the monitor has already counted this end; a conversation with nothing alive is over
-      if (alive.get(m.root) === 0) {
-        state.set(m.root, 0);
-        pending--;
-        const b = bad.get(m.root);
-        if (b !== undefined) {
-          bad.delete(m.root);
-          v.add(b);
+        if ((h & ~END) === departure) {
+          const root = roots[i];
+          if (state.get(root) === 0) {
+            state.set(root, OPEN);
+            checked++;
+            pending++;
+          }
         }
+        if ((h & END) !== 0) ended(log, i, roots[i]);
       }
     },
     result: () => ({ ...base(inv, [inv.from, inv.to], v, checked), pending }),
@@ -177,29 +246,50 @@ function exactlyOnce(inv: Extract<Invariant, { kind: 'exactly-once' }>, c: Check
   const at = c.node(inv.at);
   const v = new Violations();
   let checked = 0;
+  // processed: left `at` by a success port or completed there
+  const forwarded = hopCode(at, Outcome.Forwarded);
+  const completed = hopCode(at, Outcome.Completed);
   if (inv.key.trim() === 'id') {
     // message ids are `m<seq>`: one bit per seq, every id remembered
     const seen = new SeqBits();
     return {
-      left(node, m, outcome, _reason, now) {
-        if (node !== at || (outcome !== Outcome.Forwarded && outcome !== Outcome.Completed)) return;
-        checked++;
-        if (seen.testAndAdd(m.seq)) v.add({ message: m.id, at: now, key: m.id, detail: `processed again at "${inv.at}" (first as ${m.id})` });
+      departuresAt: [at],
+      scan(log) {
+        const hops = log.hop;
+        for (let i = 0; i < log.length; i++) {
+          const h = hops[i] & ~END;
+          if (h !== forwarded && h !== completed) continue;
+          checked++;
+          if (seen.testAndAdd(log.seq[i])) {
+            const id = messageId(log.seq[i]);
+            v.add({ message: id, at: log.time[i], key: id, detail: `processed again at "${inv.at}" (first as ${id})` });
+          }
+        }
       },
       result: () => base(inv, [inv.at], v, checked),
     };
   }
   const keyOf = compileKey(inv.key, `invariant "${inv.id}"`);
+  const keys = new Array<MessageKey | null>(HopLog.CAPACITY).fill(null);
   const seen = new Map<MessageKey, string>();
   return {
-    left(node, m, outcome, _reason, now) {
-      if (node !== at || (outcome !== Outcome.Forwarded && outcome !== Outcome.Completed)) return;
-      const k = keyOf(m);
-      if (k === null) return;
-      checked++;
-      const first = seen.get(k);
-      if (first !== undefined) v.add({ message: m.id, at: now, key: k, detail: `processed again at "${inv.at}" (first as ${first})` });
-      else boundedSet(seen, k, m.id, inv.window);
+    departuresAt: [at],
+    capture(slot, m) {
+      keys[slot] = keyOf(m);
+    },
+    scan(log) {
+      const hops = log.hop;
+      for (let i = 0; i < log.length; i++) {
+        const h = hops[i] & ~END;
+        if (h !== forwarded && h !== completed) continue;
+        const k = keys[i];
+        if (k === null) continue;
+        checked++;
+        const id = messageId(log.seq[i]);
+        const first = seen.get(k);
+        if (first !== undefined) v.add({ message: id, at: log.time[i], key: k, detail: `processed again at "${inv.at}" (first as ${first})` });
+        else boundedSet(seen, k, id, inv.window);
+      }
     },
     result: () => base(inv, [inv.at], v, checked),
   };
@@ -210,6 +300,9 @@ function orderPerKey(inv: Extract<Invariant, { kind: 'order-per-key' }>, c: Chec
   const keyOf = compileKey(inv.key, `invariant "${inv.id}"`);
   // by default the order in which conversations started: the root's seq
   const seqOf: KeyOf | null = inv.sequence !== undefined ? compileKey(inv.sequence, `invariant "${inv.id}" (sequence)`) : null;
+  // key and sequence of each arrival in the log, read as it arrives
+  const keys = new Array<MessageKey | null>(HopLog.CAPACITY).fill(null);
+  const seqs = new Float64Array(HopLog.CAPACITY);
   // the highest sequence seen per key, in a box so that a key costs one lookup per arrival; small
   // whole-number keys (customer 1‥100, a partition) in a table instead, which is an array access
   const last = new Map<MessageKey, { seq: number }>();
@@ -217,25 +310,34 @@ function orderPerKey(inv: Extract<Invariant, { kind: 'order-per-key' }>, c: Chec
   const small = new Float64Array(SMALL).fill(-Infinity);
   const v = new Violations();
   let checked = 0;
-  const late = (m: Message, now: number, k: MessageKey, s: number, prev: number) =>
-    v.add({ message: m.id, at: now, key: k, detail: `sequence ${s} arrived after ${prev}` });
+  const late = (log: HopLog, i: number, k: MessageKey, s: number, prev: number) =>
+    v.add({ message: messageId(log.seq[i]), at: log.time[i], key: k, detail: `sequence ${s} arrived after ${prev}` });
   return {
-    arrived(node, m, now) {
-      if (node !== at) return;
-      const k = keyOf(m);
-      const s = seqOf === null ? m.root : Number(seqOf(m));
-      if (k === null || !Number.isFinite(s)) return;
-      checked++;
-      if (typeof k === 'number' && k >= 0 && k < SMALL && (k | 0) === k) {
-        const prev = small[k];
-        if (s < prev) late(m, now, k, s, prev);
-        else small[k] = s;
-        return;
+    arrivalsAt: [at],
+    capture(slot, m) {
+      keys[slot] = keyOf(m);
+      if (seqOf !== null) seqs[slot] = Number(seqOf(m));
+    },
+    scan(log) {
+      const hops = log.hop;
+      const arrival = hopCode(at, ARRIVAL);
+      for (let i = 0; i < log.length; i++) {
+        if (hops[i] !== arrival) continue;
+        const k = keys[i];
+        const s = seqOf === null ? log.root[i] : seqs[i];
+        if (k === null || !Number.isFinite(s)) continue;
+        checked++;
+        if (typeof k === 'number' && k >= 0 && k < SMALL && (k | 0) === k) {
+          const prev = small[k];
+          if (s < prev) late(log, i, k, s, prev);
+          else small[k] = s;
+          continue;
+        }
+        const prev = last.get(k);
+        if (prev === undefined) boundedSet(last, k, { seq: s }, 1_000_000);
+        else if (s < prev.seq) late(log, i, k, s, prev.seq);
+        else prev.seq = s;
       }
-      const prev = last.get(k);
-      if (prev === undefined) boundedSet(last, k, { seq: s }, 1_000_000);
-      else if (s < prev.seq) late(m, now, k, s, prev.seq);
-      else prev.seq = s;
     },
     result: () => base(inv, [inv.at], v, checked),
   };
@@ -247,30 +349,24 @@ function latency(inv: Extract<Invariant, { kind: 'latency' }>, c: CheckerContext
   const under = inv.under;
   const over: InvariantViolation[] = [];
   let overCount = 0;
-  const tooSlow = (m: Message, value: number, now: number) => {
-    overCount++;
-    if (over.length < FIRST) over.push({ message: m.id, at: now, detail: `${value.toFixed(1)} ms > ${under} ms` });
-  };
+  // end to end: creation → arrival at X (the arrival's `elapsed`); at the node: arrival → departure
   const endToEnd = inv.measure === 'end-to-end';
   return {
-    // end to end: creation → arrival at X; at the node: arrival → departure
-    ...(endToEnd
-      ? {
-          arrived(node: number, m: Message, now: number) {
-            if (node !== at) return;
-            const value = now - m.createdAt;
-            h.record(value);
-            if (value > under) tooSlow(m, value, now);
-          },
+    ...(endToEnd ? { arrivalsAt: [at] } : { departuresAt: [at] }),
+    scan(log) {
+      const { hop: hops, elapsed } = log;
+      const arrival = hopCode(at, ARRIVAL);
+      for (let i = 0; i < log.length; i++) {
+        const code = hops[i];
+        if (endToEnd ? code !== arrival : code >> 8 !== at || (code & ARRIVAL) !== 0) continue;
+        const value = elapsed[i];
+        h.record(value);
+        if (value > under) {
+          overCount++;
+          if (over.length < FIRST) over.push({ message: messageId(log.seq[i]), at: log.time[i], detail: `${value.toFixed(1)} ms > ${under} ms` });
         }
-      : {
-          left(node: number, m: Message, _outcome: number, _reason: DeadLetterReason | null, now: number) {
-            if (node !== at) return;
-            const value = now - m.arrivedAt;
-            h.record(value);
-            if (value > under) tooSlow(m, value, now);
-          },
-        }),
+      }
+    },
     result() {
       const observed = h.quantile(inv.percentile / 100);
       const ok = h.count === 0 || observed <= inv.under;
@@ -297,15 +393,21 @@ export const CHECKERS: { [K in InvariantKind]: (inv: Extract<Invariant, { kind: 
   latency,
 };
 
-/** Runs the invariants of a topology. */
+/**
+ * Runs the invariants of a topology. The simulation tells it of hops at the sites its checkers asked for;
+ * it logs them (`HopLog`) and the checkers read the log in batches: when it is full, and before any result
+ * is read. So a violation carries the time it happened, and is seen by the next `results()`.
+ */
 export class InvariantMonitor {
   private readonly checkers: Checker[] = [];
-  /** Checkers to call per node index (null when none watches the node). */
-  private readonly onArrive: (Checker[] | null)[];
-  private readonly onLeave: (Checker[] | null)[];
-  /** Checkers that watch every end of a journey (no-loss). */
-  private readonly onEnd: Checker[] = [];
-  private aliveRoots: SeqTable | null = null;
+  private readonly log = new HopLog();
+  /** Per node index: whether a checker reads departures there. */
+  private readonly departures: Uint8Array;
+  /** Per node index: the checkers that capture from arrivals / departures there (null: none). */
+  private readonly captureArrivals: (Checker[] | null)[];
+  private readonly captureDepartures: (Checker[] | null)[];
+  /** Live messages per conversation root, when a checker reads the ends of journeys (else null). */
+  private readonly aliveRoots: SeqTable | null = null;
 
   /**
    * @throws Error when an invariant is invalid (a key expression that does not parse, an unknown node).
@@ -315,8 +417,9 @@ export class InvariantMonitor {
     specs: readonly InvariantSpec[],
   ) {
     const n = sim.nodes.length;
-    this.onArrive = new Array<Checker[] | null>(n).fill(null);
-    this.onLeave = new Array<Checker[] | null>(n).fill(null);
+    this.departures = new Uint8Array(n);
+    this.captureArrivals = new Array<Checker[] | null>(n).fill(null);
+    this.captureDepartures = new Array<Checker[] | null>(n).fill(null);
     const ctx: CheckerContext = {
       sim,
       node: (id) => {
@@ -324,36 +427,63 @@ export class InvariantMonitor {
         if (i < 0) throw new Error(`invariant: no node "${id}"`);
         return i;
       },
-      alive: () => (this.aliveRoots ??= new SeqTable()),
     };
+    let ends = false;
     for (const spec of specs) {
       const inv = invariantSchema.parse(spec);
       const make = CHECKERS[inv.kind] as (i: Invariant, c: CheckerContext) => Checker;
       const checker = make(inv, ctx);
       this.checkers.push(checker);
-      const watched = (inv.kind === 'no-loss' ? [inv.from, inv.to] : [inv.at]).map((id) => ctx.node(id));
-      const add = (lists: (Checker[] | null)[], i: number) => {
-        const list = (lists[i] ??= []);
-        if (!list.includes(checker)) list.push(checker);
-      };
-      if (checker.arrived) for (const i of checker.arrivalsAt ?? watched) add(this.onArrive, i);
-      if (checker.left) for (const i of checker.departuresAt ?? watched) add(this.onLeave, i);
-      if (checker.ended) this.onEnd.push(checker);
+      for (const i of checker.arrivalsAt ?? []) {
+        sim.hookAt[i] |= HOOK_ARRIVED;
+        if (checker.capture) (this.captureArrivals[i] ??= []).push(checker);
+      }
+      for (const i of checker.departuresAt ?? []) {
+        sim.hookAt[i] |= HOOK_LEAVES;
+        this.departures[i] = 1;
+        if (checker.capture) (this.captureDepartures[i] ??= []).push(checker);
+      }
+      if (checker.ends) ends = true;
     }
-    // where the simulation calls the monitor
-    for (let i = 0; i < n; i++) {
-      if (this.onArrive[i] !== null) sim.hookAt[i] |= HOOK_ARRIVED;
-      if (this.onLeave[i] !== null) sim.hookAt[i] |= HOOK_LEAVES;
+    if (ends) {
+      // every end of a journey comes here; births are counted by the simulation itself (see
+      // Simulation.aliveRoots), copies a fault makes by `created`
+      sim.hookEnds = true;
+      this.aliveRoots = sim.aliveRoots = new SeqTable();
     }
-    if (this.onEnd.length > 0 || this.aliveRoots !== null) sim.hookEnds = true;
-    // births are counted by the simulation itself (see Simulation.aliveRoots); copies a fault makes, by `created`
-    if (this.aliveRoots !== null) sim.aliveRoots = this.aliveRoots;
   }
 
-  /** A message arrived at a node. */
+  /** Appends a hop to the log (reading it first when full); returns its index. */
+  private append(hop: number, m: Message, elapsed: number): number {
+    const log = this.log;
+    let i = log.length;
+    if (i === HopLog.CAPACITY) {
+      this.flush();
+      i = 0;
+    }
+    log.hop[i] = hop;
+    log.time[i] = this.sim.now;
+    log.elapsed[i] = elapsed;
+    log.seq[i] = m.seq;
+    log.root[i] = m.root;
+    log.length = i + 1;
+    return i;
+  }
+
+  /** The checkers read the hops logged so far. */
+  private flush(): void {
+    const log = this.log;
+    if (log.length === 0) return;
+    const checkers = this.checkers;
+    for (let k = 0; k < checkers.length; k++) checkers[k].scan(log);
+    log.length = 0;
+  }
+
+  /** A message arrived at a node (one whose arrivals a checker reads). */
   arrived(node: number, m: Message): void {
-    const list = this.onArrive[node];
-    if (list !== null) for (let i = 0; i < list.length; i++) list[i].arrived!(node, m, this.sim.now);
+    const i = this.append(hopCode(node, ARRIVAL), m, this.sim.now - m.createdAt);
+    const capture = this.captureArrivals[node];
+    if (capture !== null) for (let k = 0; k < capture.length; k++) capture[k].capture!(i, m);
   }
 
   /** A message was born outside `createMessage` and `derive` (a fault's copy), which count theirs in `Simulation.aliveRoots`. */
@@ -361,20 +491,33 @@ export class InvariantMonitor {
     if (this.aliveRoots !== null) this.aliveRoots.add(m.root, 1);
   }
 
-  /** A message left a node with an outcome. */
+  /** A message left a node with an outcome (at a node whose departures a checker reads, or ending its journey). */
   left(node: number, m: Message, outcome: number, reason: DeadLetterReason | null): void {
-    const list = this.onLeave[node];
-    if (list !== null) for (let i = 0; i < list.length; i++) list[i].left!(node, m, outcome, reason, this.sim.now);
-    if (outcome !== Outcome.Reprocessed && ENDS_JOURNEY[outcome] === 1) {
-      const alive = this.aliveRoots;
-      if (alive !== null && alive.add(m.root, -1) < 0) alive.set(m.root, 0);
-      const ends = this.onEnd;
-      for (let i = 0; i < ends.length; i++) ends[i].ended!(node, m, outcome, reason, this.sim.now);
-    } else if (outcome === Outcome.Reprocessed && this.aliveRoots !== null) this.aliveRoots.add(m.root, 1);
+    let alive = -1;
+    const roots = this.aliveRoots;
+    if (roots !== null && ENDS_JOURNEY[outcome] === 1) {
+      if (outcome === Outcome.Reprocessed) roots.add(m.root, 1);
+      else {
+        alive = roots.add(m.root, -1);
+        if (alive < 0) {
+          roots.set(m.root, 0);
+          alive = 0;
+        }
+      }
+    }
+    if (alive < 0 && this.departures[node] === 0) return;
+    const i = this.append(alive < 0 ? hopCode(node, outcome) : hopCode(node, outcome) | END, m, this.sim.now - m.arrivedAt);
+    const log = this.log;
+    if (alive >= 0) log.alive[i] = alive;
+    log.reason[i] = reason;
+    if (reason !== null) log.detail[i] = m.deadLetterDetail;
+    const capture = this.captureDepartures[node];
+    if (capture !== null) for (let k = 0; k < capture.length; k++) capture[k].capture!(i, m);
   }
 
   /** Every invariant's state now. */
   results(): InvariantResult[] {
+    this.flush();
     return this.checkers.map((c) => c.result(this.sim.now));
   }
 

@@ -112,6 +112,28 @@ describe('exactly-once', () => {
     expect(r.invariants![0]).toMatchObject({ ok: true, checked: 100 });
   });
 
+  it('reads a key as the message passes, though the checks run later in batches', () => {
+    // the breaker's fallback rewrites each message's payload in place after it has left x; 1,200 logged hops
+    // span two batches of the hop log
+    const t = build(
+      {
+        p: every(1, 600, { k: '{{seq}}' }),
+        x: 'point-to-point',
+        b: ['circuit-breaker', { call: { serviceTime: { dist: 'constant', value: 1 }, failureRate: 1 }, fallback: 'reply', reply: { payload: { k: 'fallback' } } }],
+        s: 'sink',
+      },
+      ['p -> x', 'x -> b', 'b -> s'],
+      [
+        { id: 'at-x', kind: 'exactly-once', at: 'x', key: 'payload.k' },
+        { id: 'at-s', kind: 'exactly-once', at: 's', key: 'payload.k' },
+      ],
+    );
+    const [atX, atS] = t.run().invariants!;
+    expect(atX).toMatchObject({ ok: true, checked: 600, violations: 0 });
+    expect(atS).toMatchObject({ ok: false, checked: 600, violations: 599 });
+    expect(atS.first[0]).toMatchObject({ key: 'fallback', detail: 'processed again at "s" (first as m1)' });
+  });
+
   it('remembers at most `window` keys', () => {
     const t = build({ p: every(10, 30, { k: '{{pick a b c d}}' }), s: 'sink' }, ['p -> s'], [
       { id: 'small', kind: 'exactly-once', at: 's', key: 'payload.k', window: 1 },

@@ -28,6 +28,8 @@ const PATH = /^(payload|headers)((?:\.[A-Za-z_$][A-Za-z0-9_$]*|\["[^"\\]*"\])+)$
 const SEGMENT = /\.([A-Za-z_$][A-Za-z0-9_$]*)|\["([^"\\]*)"\]/g;
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 const hasOwn = Object.hasOwn;
+const getPrototypeOf = Object.getPrototypeOf;
+const OBJECT_PROTOTYPE = Object.prototype;
 
 /**
  * A reader for a plain path, or null when the text is not one. It reads own properties only and gives
@@ -44,10 +46,15 @@ function plainPath(text: string): KeyOf | null {
   return (msg) => {
     let o: unknown = fromPayload ? msg.payload : msg.headers;
     for (let i = 0; i < names.length; i++) {
-      if (typeof o !== 'object' || o === null || !hasOwn(o, names[i])) return null;
-      o = (o as Record<string, unknown>)[names[i]];
+      if (typeof o !== 'object' || o === null) return null;
+      const v = (o as Record<string, unknown>)[names[i]];
+      if (v === undefined || typeof v === 'function') return null;
+      // own properties only; on a plain object the only inherited values that are not functions are
+      // behind forbidden names, so the (slower) own-property test is for other objects
+      if (getPrototypeOf(o) !== OBJECT_PROTOTYPE && !hasOwn(o, names[i])) return null;
+      o = v;
     }
-    return typeof o === 'function' ? null : asKey(o);
+    return asKey(o);
   };
 }
 
