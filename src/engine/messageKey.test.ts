@@ -47,6 +47,16 @@ describe('message keys', () => {
     );
   });
 
+  it('compiles a text once per process: the same function for the same key, whoever asks', () => {
+    const a = compileKey('payload.orderId', 'idempotent consumer "a"');
+    expect(compileKey(' payload.orderId ', 'invariant "b"')).toBe(a);
+    expect(compileKey('payload.orderId', 'test', { shortcuts: false })).not.toBe(a);
+    expect(compileKey('payload.other', 'test')).not.toBe(a);
+    // an invalid text is not remembered: each owner gets its own error
+    expect(() => compileKey('payload.(', 'owner one')).toThrow(/^owner one: /);
+    expect(() => compileKey('payload.(', 'owner two')).toThrow(/^owner two: /);
+  });
+
   it('refuses what the language refuses, and gives no key for a missing field', () => {
     expect(() => compileKey('payload.__proto__', 'invariant "x"')).toThrow(/invariant "x": the key "payload.__proto__" is not a valid expression/);
     const m = { id: 'm1', headers: {}, payload: { a: { b: 1 } } } as unknown as Message;

@@ -67,6 +67,14 @@ function asKey(v: unknown): MessageKey | null {
 }
 
 /**
+ * Compiled keys by text, shared by every run in the process (a key reads nothing but the message). One
+ * function per text rather than a new one per run: the call sites that read keys on every hop (an
+ * invariant, an idempotent consumer) then keep seeing the same function, which the compiler can inline.
+ */
+const COMPILED = new Map<string, KeyOf>();
+const COMPILED_MAX = 512;
+
+/**
  * Compiles a key expression. `what` names the owner in the error thrown when the text does not parse.
  * Message fields and plain paths (`payload.orderId`, `headers["outbox-id"]`) are read directly, other
  * expressions by the interpreter (`shortcuts: false` forces the interpreter, for tests).
@@ -75,20 +83,26 @@ function asKey(v: unknown): MessageKey | null {
  */
 export function compileKey(text: string, what: string, options: { shortcuts?: boolean } = {}): KeyOf {
   const t = text.trim();
-  if (options.shortcuts !== false) {
-    const field = hasOwn(FIELDS, t) ? FIELDS[t] : undefined;
-    if (field) return field;
-    const path = plainPath(t);
-    if (path) return path;
+  const shortcuts = options.shortcuts !== false;
+  const cacheKey = (shortcuts ? 's ' : 'i ') + t;
+  const known = COMPILED.get(cacheKey);
+  if (known !== undefined) return known;
+  let keyOf: KeyOf | null = null;
+  if (shortcuts) keyOf = (hasOwn(FIELDS, t) ? FIELDS[t] : undefined) ?? plainPath(t);
+  if (keyOf === null) {
+    const r = parseExpression(t);
+    if (!r.ok) throw new Error(`${what}: the key "${text}" is not a valid expression: ${r.error.message} (at ${r.error.position})`);
+    const expr = r.expr;
+    keyOf = (m) => {
+      try {
+        return asKey(expr.evaluate(m));
+      } catch {
+        return null;
+      }
+    };
   }
-  const r = parseExpression(t);
-  if (!r.ok) throw new Error(`${what}: the key "${text}" is not a valid expression: ${r.error.message} (at ${r.error.position})`);
-  const expr = r.expr;
-  return (m) => {
-    try {
-      return asKey(expr.evaluate(m));
-    } catch {
-      return null;
-    }
-  };
+  if (COMPILED.size >= COMPILED_MAX) COMPILED.delete(COMPILED.keys().next().value!);
+  COMPILED.set(cacheKey, keyOf);
+  return keyOf;
 }
+
