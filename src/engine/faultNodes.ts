@@ -224,7 +224,7 @@ export class NodeFaults {
     const ns = this.state[node];
     if (ns === null || !ns.injectErrors) return false;
     for (const f of ns.errors) {
-      if (f.spec.type === 'error' && f.rng.chance(f.spec.probability)) {
+      if (f.rng.chance(f.probability)) {
         f.affected++;
         this.fail(node, m, f);
         return true;
@@ -277,12 +277,12 @@ export class NodeFaults {
     this.slowFactor[i] = aware ? 1 : slow;
     if (aware) {
       let ok = 1;
-      for (const f of ns.errors) ok *= 1 - (f.spec.type === 'error' ? f.spec.probability : 0);
+      for (const f of ns.errors) ok *= 1 - f.probability;
       const errors = ns.errors.slice();
       const fail = () => {
         let hit = false;
         for (const f of errors) {
-          if (f.spec.type === 'error' && f.rng.chance(f.spec.probability)) {
+          if (f.rng.chance(f.probability)) {
             f.affected++;
             hit = true;
           }

@@ -34,10 +34,25 @@ export { FaultChange } from './faultNodes';
 export { NO_NODE_FAULTS } from './faultNodes';
 export type { FaultAwareBehavior, NodeFaultState } from './faultNodes';
 
+/**
+ * Fault types as small numbers, edge faults first in the order they apply to an arriving message. The
+ * layer tests these on every message a fault may act on, rather than `spec.type`: specs of different types
+ * are objects of different shapes, and reading a field of one of many shapes is a slow, generic lookup.
+ */
+export const FaultCode = { partition: 0, drop: 1, duplicate: 2, reorder: 3, latency: 4, crash: 5, pause: 6, slow: 7, error: 8 } as const;
+
 /** A fault at run time. */
 export interface FaultRuntime {
   readonly index: number;
   readonly spec: Fault;
+  /** `FaultCode` of its type, and the fields the layer reads per message, copied out of the spec. */
+  readonly code: number;
+  /** drop, duplicate, reorder, error: the probability per message (else 0). */
+  readonly probability: number;
+  /** reorder: the longest hold-back (ms, else 0). */
+  readonly maxDelay: number;
+  /** partition: whether it holds messages until it heals (else it drops them). */
+  readonly holds: boolean;
   readonly rng: Rng;
   /** Index of the edge or node it targets. */
   readonly target: number;
@@ -82,8 +97,6 @@ interface HeldArrival {
   port: unknown;
 }
 
-// edge faults apply in this order, whatever their order in the file
-const EDGE_ORDER: Record<string, number> = { partition: 0, drop: 1, duplicate: 2, reorder: 3, latency: 4 };
 const LOG_CAPACITY = 10_000;
 
 export class FaultInjector {
@@ -123,6 +136,10 @@ export class FaultInjector {
     const rt: FaultRuntime = {
       index: this.faults.length,
       spec: f,
+      code: FaultCode[f.type],
+      probability: 'probability' in f ? f.probability : 0,
+      maxDelay: f.type === 'reorder' ? f.maxDelay : 0,
+      holds: f.type === 'partition' && f.mode === 'hold',
       rng: Rng.forStream(this.sim.settings.seed, 'fault:' + f.id),
       target,
       sample: f.type === 'latency' ? compileDistribution(f.delay) : null,
@@ -253,7 +270,8 @@ export class FaultInjector {
     const list = (this.edgeActive[e] ?? []).filter((x) => x !== f);
     if (on) {
       list.push(f);
-      list.sort((a, b) => EDGE_ORDER[a.spec.type] - EDGE_ORDER[b.spec.type] || a.index - b.index);
+      // edge faults apply in the order of their codes, whatever their order in the file
+      list.sort((a, b) => a.code - b.code || a.index - b.index);
     }
     this.edgeActive[e] = list.length ? list : null;
     this.updateArrivals(this.sim.edges[e].target);
@@ -283,23 +301,22 @@ export class FaultInjector {
     const e = ev.arg;
     const now = this.sim.now;
     for (const f of list) {
-      const spec = f.spec;
-      switch (spec.type) {
-        case 'partition':
+      switch (f.code) {
+        case FaultCode.partition:
           f.affected++;
-          if (spec.mode === 'hold') {
+          if (f.holds) {
             let q = this.held.get(f);
             if (!q) this.held.set(f, (q = new Deque<HeldArrival>()));
             q.push({ target: ev.node, edge: e, msg: m, port: ev.data });
           } else this.dropOnEdge(f, m, ev.node, e, 'partitioned');
           return true;
-        case 'drop':
-          if (!f.rng.chance(spec.probability)) break;
+        case FaultCode.drop:
+          if (!f.rng.chance(f.probability)) break;
           f.affected++;
           this.dropOnEdge(f, m, ev.node, e, 'dropped');
           return true;
-        case 'duplicate': {
-          if (!f.rng.chance(spec.probability)) break;
+        case FaultCode.duplicate: {
+          if (!f.rng.chance(f.probability)) break;
           f.affected++;
           // the edge carries the message twice: counted as sent twice, so per-edge and per-node counts agree
           const copy = copyMessage(m);
@@ -311,12 +328,12 @@ export class FaultInjector {
           this.sim.deliverAt(now, ev.node, -2 - e, copy, ev.data);
           break;
         }
-        case 'reorder':
-          if (!f.rng.chance(spec.probability)) break;
+        case FaultCode.reorder:
+          if (!f.rng.chance(f.probability)) break;
           f.affected++;
-          this.sim.deliverAt(now + f.rng.next() * spec.maxDelay, ev.node, -2 - e, m, ev.data);
+          this.sim.deliverAt(now + f.rng.next() * f.maxDelay, ev.node, -2 - e, m, ev.data);
           return true;
-        case 'latency': {
+        case FaultCode.latency: {
           const d = f.sample!(f.rng);
           if (!(d > 0)) break;
           f.affected++;
