@@ -116,6 +116,8 @@ export class NodeFaults {
   private readonly deliverers: (Set<number> | undefined)[] = [];
   /** Whether some node's messages are tracked (a crash fault on a node without crash hooks). */
   tracking = false;
+  /** Nodes whose timers a slow fault scales now. */
+  private slowed = 0;
 
   constructor(
     private readonly sim: Simulation,
@@ -274,7 +276,14 @@ export class NodeFaults {
     const aware = typeof real.faultsChanged === 'function';
     let slow = 1;
     for (const f of ns.slows) slow *= f.spec.type === 'slow' ? f.spec.factor : 1;
-    this.slowFactor[i] = aware ? 1 : slow;
+    const factor = aware ? 1 : slow;
+    if (factor !== this.slowFactor[i]) {
+      if (this.slowFactor[i] === 1) this.slowed++;
+      else if (factor === 1) this.slowed--;
+      this.slowFactor[i] = factor;
+    }
+    // timers read the factors only while some node is slowed
+    this.sim.timeScale = this.slowed > 0 ? this.slowFactor : null;
     if (aware) {
       let ok = 1;
       for (const f of ns.errors) ok *= 1 - f.probability;

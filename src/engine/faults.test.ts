@@ -271,6 +271,19 @@ describe('node faults', () => {
     expect(r.invariants![0].observed).toBeCloseTo(40, 0);
   });
 
+  it('slow: overlapping windows on two nodes each scale their own node, and end on their own', () => {
+    const w = ['service-activator', { serviceTime: constant(10) }] as const;
+    const t = build({ p: every(100, 40), w1: w, w2: w, s: 'sink' }, ['p -> w1', 'w1 -> w2', 'w2 -> s'], [
+      { id: 'slow-1', target: { node: 'w1' }, type: 'slow', factor: 4, at: 1000, for: 1000 },
+      { id: 'slow-2', target: { node: 'w2' }, type: 'slow', factor: 2, at: 1500, for: 1500 },
+    ], [], { keepTrace: true });
+    t.run();
+    const done = completions(t, 's');
+    expect(done).toContain(1840 + 20); // sent at 1800: 40 ms at w1, 20 at w2
+    expect(done).toContain(2510 + 20); // sent at 2500: w1 back to 10 ms, w2 still slow
+    expect(done).toContain(3100 + 20); // sent at 3100: both back to 10 ms
+  });
+
   it('error: each arriving message fails with the probability — nacked to its channel, or dead-lettered', () => {
     const t = queued([{ id: 'flaky', target: { node: 'w' }, type: 'error', probability: 0.5, at: 0, for: 2000 }]);
     const r = t.run();

@@ -101,7 +101,7 @@ const LOG_CAPACITY = 10_000;
 
 export class FaultInjector {
   readonly faults: FaultRuntime[] = [];
-  /** Multiplier of timer delays per node (1 when not slowed); read by `NodeContext.schedule`. */
+  /** Multiplier of timer delays per node (1 when not slowed); read by `NodeContext.schedule` through `Simulation.timeScale` while a node is slowed. */
   readonly slowFactor: Float64Array;
   /** Called with each copy a `duplicate` fault makes (the invariant monitor counts it). */
   onCopy: ((m: Message) => void) | null = null;
@@ -116,7 +116,6 @@ export class FaultInjector {
     specs: readonly FaultSpec[],
   ) {
     this.slowFactor = new Float64Array(sim.nodes.length).fill(1);
-    sim.timeScale = this.slowFactor;
     this.edgeActive = new Array<FaultRuntime[] | null>(sim.edges.length).fill(null);
     this.nodes = new NodeFaults(sim, this.slowFactor);
     for (const spec of specs) this.add(spec, true);
