@@ -3,7 +3,7 @@ import { benchResilience, formatResilienceResult, resilienceTopologies } from '.
 
 describe('resilience benchmark (small sizes; no timing is asserted)', () => {
   it('runs every scenario with the same messages; faults strike only where scheduled, and the invariants run', async () => {
-    const r = await benchResilience({ messages: 4000, rounds: 1 });
+    const r = await benchResilience({ messages: 4000, rounds: 1, forks: 1 });
     expect(r.scenarios.map((s) => s.name)).toEqual(resilienceTopologies(1).map((t) => t.name));
     const [off, inv, idle, faults, both, worst] = r.scenarios;
     expect(off.ratio).toBe(1);

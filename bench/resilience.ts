@@ -17,10 +17,13 @@
  *
  * Time is the process's CPU time (user + system) during `run()`, not wall time: this machine is shared, and
  * CPU time is what the engine itself spends, whatever else runs. Wall-time figures are printed beside.
- * Runs are interleaved and the median of the rounds is reported. Run alone with `npx tsx bench/resilience.ts`
- * or `npm run bench -- resilience`.
+ * Runs are interleaved, in rounds, in each of several fresh processes one after another (forks, as JMH
+ * does: how V8 compiles the hot functions differs from one process to the next, by a few percent either
+ * way), and the median over all rounds is reported. Run alone with `npx tsx bench/resilience.ts` or
+ * `npm run bench -- resilience`.
  */
-import { pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { alignColumns } from '../src/cli/table';
 import { Simulation } from '../src/engine/Simulation';
 import type { FaultSpec, InvariantSpec } from '../src/model/faults';
@@ -30,11 +33,14 @@ import { FORMAT, validateTopology, type Topology } from '../src/model/topology';
 /** Sizes of a run (the defaults are the real benchmark; tests pass small ones). */
 export interface ResilienceBenchOptions {
   messages: number;
+  /** Rounds per process. */
   rounds: number;
+  /** Fresh processes to run the rounds in, one after another; 1: in this process. */
+  forks: number;
 }
 
 /** The default sizes. */
-export const DEFAULT_RESILIENCE_BENCH: ResilienceBenchOptions = { messages: 200_000, rounds: 5 };
+export const DEFAULT_RESILIENCE_BENCH: ResilienceBenchOptions = { messages: 200_000, rounds: 5, forks: 3 };
 
 /** Figures of one scenario. */
 export interface ResilienceScenarioResult {
@@ -58,7 +64,15 @@ export interface ResilienceScenarioResult {
 export interface ResilienceBenchResult {
   messages: number;
   rounds: number;
+  forks: number;
   scenarios: ResilienceScenarioResult[];
+}
+
+/** What the rounds in one process measured, per scenario: CPU and wall ms of each round, the last round's figures. */
+interface Rounds {
+  ms: number[][];
+  wall: number[][];
+  last: { events: number; invariantsOk: string; affected: number }[];
 }
 
 const RATE = 2000; // messages per virtual second
@@ -161,21 +175,12 @@ const median = (xs: readonly number[]) => {
  * r.scenarios[4].ratio; // throughput with faults and invariants on, relative to off
  */
 export async function benchResilience(options: Partial<ResilienceBenchOptions> = {}): Promise<ResilienceBenchResult> {
-  const { messages, rounds } = { ...DEFAULT_RESILIENCE_BENCH, ...options };
+  const { messages, rounds, forks } = { ...DEFAULT_RESILIENCE_BENCH, ...options };
   const topologies = resilienceTopologies(messages);
-  for (const t of resilienceTopologies(Math.min(messages, 20_000))) runOnce(t); // warm-up
-  const ms = topologies.map(() => [] as number[]);
-  const wall = topologies.map(() => [] as number[]);
-  const last = topologies.map(() => ({ events: 0, invariantsOk: '—', affected: 0 }));
-  for (let r = 0; r < rounds; r++) {
-    topologies.forEach((t, i) => {
-      const once = runOnce(t);
-      ms[i].push(once.ms);
-      wall[i].push(once.wall);
-      last[i] = once;
-    });
-    await Promise.resolve();
-  }
+  const runs = forks <= 1 ? [await measureRounds(messages, rounds)] : Array.from({ length: forks }, () => measureInFork(messages, rounds));
+  const ms = topologies.map((_, i) => runs.flatMap((run) => run.ms[i]));
+  const wall = topologies.map((_, i) => runs.flatMap((run) => run.wall[i]));
+  const last = runs[runs.length - 1].last;
   const base = messages / (median(ms[0]) / 1000);
   const scenarios = topologies.map((t, i) => {
     const seconds = median(ms[i]) / 1000;
@@ -191,7 +196,36 @@ export async function benchResilience(options: Partial<ResilienceBenchOptions> =
       affected: last[i].affected,
     };
   });
-  return { messages, rounds, scenarios };
+  return { messages, rounds, forks: runs.length, scenarios };
+}
+
+/** Warms up, then runs the scenarios in interleaved rounds, in this process. */
+async function measureRounds(messages: number, rounds: number): Promise<Rounds> {
+  const topologies = resilienceTopologies(messages);
+  for (const t of resilienceTopologies(Math.min(messages, 20_000))) runOnce(t); // warm-up
+  const ms = topologies.map(() => [] as number[]);
+  const wall = topologies.map(() => [] as number[]);
+  const last = topologies.map(() => ({ events: 0, invariantsOk: '—', affected: 0 }));
+  for (let r = 0; r < rounds; r++) {
+    topologies.forEach((t, i) => {
+      const { ms: cpu, wall: w, ...figures } = runOnce(t);
+      ms[i].push(cpu);
+      wall[i].push(w);
+      last[i] = figures;
+    });
+    await Promise.resolve();
+  }
+  return { ms, wall, last };
+}
+
+const FORK_FLAG = '--resilience-fork';
+
+/** Runs `measureRounds` in a fresh Node process (this file, with this process's loader flags: tsx). */
+function measureInFork(messages: number, rounds: number): Rounds {
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), FORK_FLAG, String(messages), String(rounds)];
+  const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (child.status !== 0) throw new Error(`resilience bench: a forked process failed (${child.error?.message ?? `exit ${child.status}`}): ${child.stderr}`);
+  return JSON.parse(child.stdout) as Rounds;
 }
 
 const si = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(0));
@@ -214,12 +248,15 @@ export function formatResilienceResult(r: ResilienceBenchResult): string {
   const all = r.scenarios[4];
   const worst = r.scenarios[5];
   const note =
-    `${r.messages} messages per run, median of ${r.rounds} interleaved rounds (trace sampled 1 %); rates per CPU second.\n` +
+    `${r.messages} messages per run, median of ${r.rounds * r.forks} runs each: ${r.rounds} interleaved rounds in each of ${r.forks} processes ` +
+    `(trace sampled 1 %); rates per CPU second.\n` +
     `With faults and invariants on: ${all.ratio.toFixed(2)} of the throughput with them off (target ≥ 0.70); ` +
     `worst case ${worst.ratio.toFixed(2)} (${((worst.eventsPerSecond / r.scenarios[0].eventsPerSecond) * 100).toFixed(0)} % of the events/s).\n`;
   return alignColumns(rows).join('\n') + '\n' + note;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.stdout.write(formatResilienceResult(await benchResilience()));
+  const fork = process.argv.indexOf(FORK_FLAG);
+  if (fork >= 0) process.stdout.write(JSON.stringify(await measureRounds(Number(process.argv[fork + 1]), Number(process.argv[fork + 2]))));
+  else process.stdout.write(formatResilienceResult(await benchResilience()));
 }
