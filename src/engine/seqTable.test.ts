@@ -42,6 +42,20 @@ describe('SeqTable', () => {
     expect(t.add(1000, 2)).toBe(2); // a freed page comes back on demand
   });
 
+  it('reuses a freed page for the next page it opens, which reads zero everywhere', () => {
+    const t = new SeqTable();
+    const pages = (t as unknown as { pages: (Int32Array | null)[] }).pages;
+    for (let s = 0; s < 65_536; s += 7) t.add(s, 3);
+    t.add(65_536, 1);
+    const first = pages[0];
+    for (let s = 0; s < 65_536; s += 7) t.add(s, -3); // page 0 empty again
+    t.add(2 * 65_536, 1); // opening page 2 frees page 0, and takes it
+    expect(pages[0]).toBeNull();
+    expect(pages[2]).toBe(first);
+    for (let s = 2 * 65_536; s < 3 * 65_536; s++) if (s !== 2 * 65_536) expect(t.get(s)).toBe(0);
+    expect(t.get(2 * 65_536)).toBe(1);
+  });
+
   it('does not allocate a page per message for an old conversation that comes back', () => {
     const t = new SeqTable();
     const pages = (t as unknown as { pages: (Int32Array | null)[] }).pages;

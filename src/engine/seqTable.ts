@@ -14,11 +14,14 @@
 const SHIFT = 16;
 const MASK = (1 << SHIFT) - 1;
 const PAGE = 1 << SHIFT;
+const MAX_SPARE = 4;
 
 /** Small integers by seq, zero by default. */
 export class SeqTable {
   private readonly pages: (Int32Array | null)[] = [];
   private readonly nonZero: number[] = [];
+  /** Freed pages (all zeros), for reuse. */
+  private readonly spare: Int32Array[] = [];
 
   /** The value at `seq` (0 when never set). */
   get(seq: number): number {
@@ -42,16 +45,25 @@ export class SeqTable {
     } else if (v === 0) this.nonZero[pi]--;
   }
 
-  /** Allocates page `pi`; opening a new newest page frees the empty pages behind it. */
+  /**
+   * Allocates page `pi`; opening a new newest page frees the empty pages behind it. A freed page is all
+   * zeros, so it is kept for the next page to open: a long run cycles through a few pages instead of
+   * allocating (and the collector freeing) 256 KB for every 65,536 messages.
+   */
   private open(pi: number): Int32Array {
     if (pi >= this.pages.length) {
-      for (let j = 0; j < this.pages.length; j++) if (this.nonZero[j] === 0) this.pages[j] = null;
+      for (let j = 0; j < this.pages.length; j++) {
+        const page = this.pages[j];
+        if (page === null || this.nonZero[j] !== 0) continue;
+        this.pages[j] = null;
+        if (this.spare.length < MAX_SPARE) this.spare.push(page);
+      }
       while (this.pages.length <= pi) {
         this.pages.push(null);
         this.nonZero.push(0);
       }
     }
-    return (this.pages[pi] = new Int32Array(PAGE));
+    return (this.pages[pi] = this.spare.pop() ?? new Int32Array(PAGE));
   }
 
   /** Adds `d` to the value at `seq`; returns the new value. */
