@@ -186,6 +186,12 @@ export class NodeFaults {
 
   /** Takes an event due at a faulty node when the node cannot have it now. */
   intercept(ev: EventRecord, ns: NodeRuntimeState): boolean {
+    if (ev.type === EventType.Timer && ev.data === STALE) {
+      // a timer of the process that died, whether the node is still down or back up: counted off, so
+      // that once the last one is gone the node's events no longer come through here
+      if (--ns.stale === 0) this.updateWatch(ev.node, ns);
+      return true;
+    }
     if (ns.crashes.length > 0) {
       const m = ev.msg;
       switch (ev.type) {
@@ -205,17 +211,13 @@ export class NodeFaults {
         case EventType.Ready:
           return false; // the stub ignores it; the simulation clears its ready flag
         default:
-          return true; // timers of the process that died
+          return true; // the down node sets no timers (its stale ones are taken above)
       }
     }
     if (ns.pauses.length > 0) {
       // a message held back counts for the pause that holds it
       if (ev.msg !== null && (ev.type === EventType.Deliver || ev.type === EventType.Nack)) ns.pauses[0].affected++;
       ns.deferred!.push({ type: ev.type, arg: ev.arg, msg: ev.msg, data: ev.data });
-      return true;
-    }
-    if (ev.type === EventType.Timer && ev.data === STALE) {
-      if (--ns.stale === 0) this.updateWatch(ev.node, ns);
       return true;
     }
     return false;

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { FaultSpec, InvariantSpec } from '../model/faults';
 import type { Topology } from '../model/topology';
 import { ensureFaults } from './hooks';
+import { HOOK_BLOCKED } from './hookSites';
 import { buildTopology, TestSimulation, type EdgeSpec, type NodeSpec } from './testing/TestSimulation';
 import { Outcome } from './trace';
 
@@ -182,6 +183,15 @@ describe('node faults', () => {
     expect(r.invariants![0].ok).toBe(true);
     expect(t.sim.views()[t.indexOf('w')]!.state).toBeUndefined();
     expectAccounted(t);
+  });
+
+  it('after the restart, once the timers of the dead process are gone, the fault layer no longer sees events of the node', () => {
+    const t = queued([{ id: 'down', target: { node: 'w' }, type: 'crash', at: 1005, for: 1000 }]);
+    const w = t.indexOf('w');
+    t.run(1500); // the call in service at 1005 would have ended at 1015, while the node was down
+    expect(t.sim.hookAt[w] & HOOK_BLOCKED).toBe(HOOK_BLOCKED);
+    t.run(2100);
+    expect(t.sim.hookAt[w] & HOOK_BLOCKED).toBe(0);
   });
 
   it('crash without a channel: arrivals and work in progress are lost (dropped as crash); the invariant says where', () => {
