@@ -7,7 +7,7 @@
  * OpenTelemetry-like spans.
  */
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { conversationOptions, workerApi } from '../../../queries/resilienceOptions';
 import { workerMessageOptions } from '../../../queries/workerMessageOptions';
 import { useFrames } from '../../../state/frameStore';
@@ -15,6 +15,7 @@ import { useStudio } from '../../../state/studioStore';
 import type { Conversation, SequenceStep } from '../../../worker/frames';
 import { download } from '../eventsourcing/useEventSourcingNodes';
 import { pickMessage } from '../pickMessage';
+import { useWidth } from './useWidth';
 import '../resilience.css';
 
 const GUTTER = 84;
@@ -112,26 +113,11 @@ export function ConversationView({ correlationId, runId, focus, onClose }: { cor
   );
 }
 
-/** The width of an element, followed as it resizes. */
-function useWidth(ref: RefObject<HTMLDivElement | null>, initial: number): number {
-  const [width, setWidth] = useState(initial);
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    setWidth(el.clientWidth);
-    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, [ref]);
-  return width;
-}
-
 const END_MARK: Partial<Record<SequenceStep['kind'], string>> = { complete: '✓', drop: '✕', 'dead-letter': '✕', merge: '⊕' };
 
 /** The diagram itself (SVG). */
 export function SequenceSvg({ diagram, focus }: { diagram: Conversation; focus?: string }) {
-  const box = useRef<HTMLDivElement>(null);
-  const avail = useWidth(box, 800);
+  const [box, avail] = useWidth(800);
   const { participants, steps } = diagram;
   const col = Math.max(MIN_COL, (avail - GUTTER - 16) / Math.max(1, participants.length));
   const width = GUTTER + col * participants.length + 8;

@@ -3,12 +3,12 @@
  * per hop) and its envelope, headers and payload fetched from the worker. Everything is rendered as text.
  */
 import { useQuery } from '@tanstack/react-query';
-import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { MESSAGE_KINDS } from '../../../model/message';
 import { workerMessageOptions } from '../../../queries/workerMessageOptions';
 import type { Hop } from '../../../state/run/TraceBuffer';
 import type { RunInfo } from '../../../worker/frames';
 import { MessageKindBadge } from '../../messageKinds';
+import { useWidth } from './useWidth';
 
 const LABEL_W = 84;
 /** Room on the right for "12.34 ms · completed". */
@@ -78,21 +78,6 @@ export function Waterfall({ hops, info }: { hops: readonly Hop[]; info: RunInfo 
       </p>
     </div>
   );
-}
-
-/** The width of an element, followed as it resizes. */
-function useWidth(initial: number): [RefObject<HTMLDivElement | null>, number] {
-  const ref = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(initial);
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    setWidth(el.clientWidth);
-    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-  return [ref, width];
 }
 
 /** Envelope, headers and payload of a message, from the worker (as text). */
